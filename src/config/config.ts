@@ -1,0 +1,160 @@
+/**
+ * The one typed configuration, read once from the environment (loadConfig) and passed down as an
+ * immutable object. Nothing else in vitrine reads process.env.
+ */
+import path from "node:path";
+
+export interface QdrantConfig {
+  readonly url: string;
+  readonly apiKey: string | undefined;
+  /** Shards per collection (distributed mode). */
+  readonly shardNumber: number;
+  /** Copies of each shard; ≥ 2 in a cluster. */
+  readonly replicationFactor: number;
+  /** Replicas that must acknowledge a write. */
+  readonly writeConsistencyFactor: number;
+  /** Prefix of collection and alias names. */
+  readonly collectionPrefix: string;
+}
+
+export interface LimitsConfig {
+  readonly maxDepth: number;
+  readonly maxComplexity: number;
+  readonly maxPageSize: number;
+  readonly maxAliases: number;
+  readonly maxBatchOperations: number;
+  readonly maxBodyBytes: number;
+}
+
+export interface ImageLimitsConfig {
+  /** Largest accepted image file. */
+  readonly maxBytes: number;
+  /** Largest accepted width × height, checked from the header before decoding. */
+  readonly maxPixels: number;
+  readonly fetchTimeoutMs: number;
+  /** Hosts or CIDR ranges that image URLs may reach even though they are private or loopback. */
+  readonly fetchAllowList: readonly string[];
+}
+
+export interface ModelConfig {
+  /** ONNX file of the ViTMAE encoder; when missing, similarity uses metadata only. */
+  readonly path: string;
+  readonly threads: number;
+  readonly batchSize: number;
+  readonly modelsDir: string;
+}
+
+export interface WorkerConfig {
+  readonly pollIntervalMs: number;
+  readonly batchSize: number;
+  readonly maxAttempts: number;
+  /** Run the embedding runner inside the API process (the embedded default). */
+  readonly inProcess: boolean;
+}
+
+export interface Config {
+  readonly env: "development" | "production" | "test";
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** PostgreSQL URL; undefined means the embedded store in dataDir. */
+  readonly databaseUrl: string | undefined;
+  /** Qdrant settings; undefined means the embedded index in dataDir. */
+  readonly qdrant: QdrantConfig | undefined;
+  readonly model: ModelConfig;
+  readonly images: ImageLimitsConfig;
+  readonly limits: LimitsConfig;
+  readonly worker: WorkerConfig;
+  /** Import the bundled demo catalogue when the store is empty. */
+  readonly demo: boolean;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}; got "${raw}".`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be 1/0 or true/false; got "${raw}".`);
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  try {
+    new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${raw}".`);
+  }
+  return raw;
+}
+
+/** Reads the configuration from an environment (process.env by default). Throws ConfigError with the variable's name. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const nodeEnv = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
+  const dataDir = path.resolve(env.VITRINE_DATA_DIR || "./.vitrine");
+  const modelsDir = path.join(dataDir, "models");
+  const qdrantUrl = url(env, "QDRANT_URL");
+  const config: Config = {
+    env: nodeEnv,
+    port: int(env, "PORT", 4000),
+    host: env.HOST || "0.0.0.0",
+    dataDir,
+    databaseUrl: url(env, "DATABASE_URL"),
+    qdrant: qdrantUrl
+      ? {
+          url: qdrantUrl,
+          apiKey: env.QDRANT_API_KEY || undefined,
+          shardNumber: int(env, "QDRANT_SHARD_NUMBER", 1, 1),
+          replicationFactor: int(env, "QDRANT_REPLICATION_FACTOR", 1, 1),
+          writeConsistencyFactor: int(env, "QDRANT_WRITE_CONSISTENCY", 1, 1),
+          collectionPrefix: env.QDRANT_COLLECTION_PREFIX || "vitrine",
+        }
+      : undefined,
+    model: {
+      path: path.resolve(env.VITRINE_MODEL_PATH || path.join(modelsDir, "vit-mae-base.onnx")),
+      threads: int(env, "VITRINE_MODEL_THREADS", 0),
+      batchSize: int(env, "VITRINE_MODEL_BATCH", 8, 1),
+      modelsDir,
+    },
+    images: {
+      maxBytes: int(env, "VITRINE_IMAGE_MAX_BYTES", 20 * 1024 * 1024, 1),
+      maxPixels: int(env, "VITRINE_IMAGE_MAX_PIXELS", 50_000_000, 1),
+      fetchTimeoutMs: int(env, "VITRINE_IMAGE_FETCH_TIMEOUT_MS", 10_000, 1),
+      fetchAllowList: list(env, "VITRINE_IMAGE_FETCH_ALLOW"),
+    },
+    limits: {
+      maxDepth: int(env, "VITRINE_MAX_DEPTH", 10, 1),
+      maxComplexity: int(env, "VITRINE_MAX_COMPLEXITY", 5000, 1),
+      maxPageSize: Math.min(int(env, "VITRINE_MAX_PAGE_SIZE", 100, 1), 100),
+      maxAliases: int(env, "VITRINE_MAX_ALIASES", 30, 1),
+      maxBatchOperations: int(env, "VITRINE_MAX_BATCH", 10, 1),
+      maxBodyBytes: int(env, "VITRINE_MAX_BODY_BYTES", 28 * 1024 * 1024, 1024),
+    },
+    worker: {
+      pollIntervalMs: int(env, "VITRINE_WORKER_POLL_MS", 1000, 10),
+      batchSize: int(env, "VITRINE_WORKER_BATCH", 32, 1),
+      maxAttempts: int(env, "VITRINE_WORKER_MAX_ATTEMPTS", 8, 1),
+      inProcess: bool(env, "VITRINE_INPROCESS_WORKER", true),
+    },
+    demo: bool(env, "VITRINE_DEMO", true),
+    logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
+  };
+  return Object.freeze({ ...config, ...overrides });
+}

@@ -1,0 +1,72 @@
+/**
+ * Errors a service may raise. Each carries the code a client sees (graphql/errors.ts maps them once);
+ * anything that is not a DomainError is internal and reaches the client only as a generic message.
+ */
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "SERVICE_UNAVAILABLE"
+  | "CONFLICT";
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Input path of the offending value, e.g. "artwork.yearEnd", when one input is at fault. */
+  readonly field?: string;
+
+  constructor(message: string, field?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.field = field;
+  }
+}
+
+/** The input is well-formed GraphQL but wrong for the domain: an unknown artist, a year range that ends before it starts. */
+export class InvalidInputError extends DomainError {
+  readonly code = "BAD_USER_INPUT" as const;
+  constructor(field: string, message: string) {
+    super(message, field);
+  }
+}
+
+/** An operation needs an object that does not exist (or no longer exists). */
+export class NotFoundError extends DomainError {
+  readonly code = "NOT_FOUND" as const;
+}
+
+/** A value (an image, a request body) is larger than the configured limit. */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = "PAYLOAD_TOO_LARGE" as const;
+}
+
+/** A file of a type that is not accepted, e.g. an SVG where a raster image is needed. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = "UNSUPPORTED_MEDIA_TYPE" as const;
+}
+
+/** A dependency (vector index, model) is down or not configured; the request may succeed later. */
+export class UnavailableError extends DomainError {
+  readonly code = "SERVICE_UNAVAILABLE" as const;
+}
+
+/** The write conflicts with existing data, e.g. a duplicate source id. */
+export class ConflictError extends DomainError {
+  readonly code = "CONFLICT" as const;
+}
+
+/** The caller presented no valid credential. */
+export class UnauthenticatedError extends DomainError {
+  readonly code = "UNAUTHENTICATED" as const;
+}
+
+/** The caller's credential does not allow this operation. */
+export class ForbiddenError extends DomainError {
+  readonly code = "FORBIDDEN" as const;
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

@@ -1,0 +1,17 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "vitest/config";
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  // one graphql instance: type-graphql loads the CJS build, our ESM imports would otherwise load the .mjs one
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }] },
+  test: {
+    include: ["test/**/*.test.ts", "src/**/*.spec.ts"],
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    setupFiles: ["test/setup.ts"],
+  },
+  bench: { include: ["bench/**/*.bench.ts"] },
+});
