@@ -1,0 +1,16 @@
+/**
+ * The `vitrine` command line: one sub-command per concern, each in cli/commands/*.command.ts.
+ * Every command reads the same typed config (config/config.ts).
+ */
+import "reflect-metadata";
+import { Command } from "commander";
+import { loadConfig, type Config } from "../config/config.ts";
+import { registerModelCommands } from "./commands/model.command.ts";
+
+export async function main(argv: readonly string[]): Promise<void> {
+  let config: Config | undefined;
+  const getConfig = (): Config => (config ??= loadConfig());
+  const program = new Command("vitrine").description("GraphQL API over an art catalogue, with image + metadata similarity");
+  registerModelCommands(program, getConfig);
+  await program.parseAsync([...argv]);
+}
