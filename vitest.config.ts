@@ -13,5 +13,4 @@ export default defineConfig({
     hookTimeout: 120_000,
     setupFiles: ["test/setup.ts"],
   },
-  bench: { include: ["bench/**/*.bench.ts"] },
 });

@@ -13,13 +13,13 @@ type Factory = Awaited<ReturnType<PrismaPg["connect"]>>;
 
 /** adapter-pg cannot decode `name` / `"char"` columns that the engine's introspection selects: read them as text. */
 class TextNameClient extends pg.Client {
-  override _handleRowDescription(msg: { fields: { dataTypeID: number }[] }): void {
+  _handleRowDescription(msg: { fields: { dataTypeID: number }[] }): void {
     for (const f of msg.fields) {
       if (f.dataTypeID === 19 || f.dataTypeID === 18) f.dataTypeID = 25;
       else if (f.dataTypeID === 1003 || f.dataTypeID === 1002) f.dataTypeID = 1009;
     }
-    // @ts-expect-error private in the typings, present at run time
-    super._handleRowDescription(msg);
+    // private in the typings, present at run time
+    (pg.Client.prototype as unknown as { _handleRowDescription(m: unknown): void })._handleRowDescription.call(this, msg);
   }
 }
 

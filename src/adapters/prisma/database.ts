@@ -1,0 +1,142 @@
+/**
+ * Opens the catalogue database: the embedded PostgreSQL (PGlite) in a local folder when no URL is given,
+ * or a PostgreSQL server. Both are migrated, then wrapped in the same Prisma client, so services never
+ * see which one runs. Every SQL statement passes through `onQuery` (metrics, the query-count test).
+ */
+import { mkdir, open, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+import { PrismaClient } from "../../generated/prisma/client.ts";
+import { migrate, type MigrationConnection, type MigrationResult } from "./migrator.ts";
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; undefined opens the embedded store in `embeddedDir`. */
+  readonly url?: string;
+  /** Folder of the embedded store (created if missing). `memory://` keeps it in memory. */
+  readonly embeddedDir: string;
+  /** Called once per SQL statement sent to the database. */
+  readonly onQuery?: (sql: string) => void;
+}
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly kind: "embedded" | "postgresql";
+  readonly migrations: MigrationResult;
+  /** Cheap round trip for /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
+
+type Queryable = Pick<SqlQueryable, "queryRaw" | "executeRaw">;
+
+function countQueries<T extends Queryable>(q: T, onQuery: (sql: string) => void): T {
+  const queryRaw = q.queryRaw.bind(q);
+  const executeRaw = q.executeRaw.bind(q);
+  q.queryRaw = (query) => (onQuery(query.sql), queryRaw(query));
+  q.executeRaw = (query) => (onQuery(query.sql), executeRaw(query));
+  return q;
+}
+
+/** Wraps a driver adapter factory so each statement (inside transactions too) is reported. */
+function observed<F extends SqlDriverAdapterFactory>(factory: F, onQuery?: (sql: string) => void): F {
+  if (!onQuery) return factory;
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = countQueries(await connect(), onQuery);
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (...args) => countQueries(await start(...args), onQuery);
+    return adapter;
+  };
+  return factory;
+}
+
+/** A lock file so that two processes never open one embedded folder (PGlite is single-process). */
+async function lockFolder(dir: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(dir, "vitrine.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockPath, "wx");
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lockPath, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const pid = Number(await readFile(lockPath, "utf8").catch(() => ""));
+      let alive = false;
+      try {
+        if (pid > 0) process.kill(pid, 0);
+        alive = pid > 0;
+      } catch {
+        alive = false;
+      }
+      if (alive && pid !== process.pid) {
+        throw new Error(
+          `The embedded store in ${dir} is open in another vitrine process (pid ${pid}). Stop it first, or use DATABASE_URL for several processes.`,
+        );
+      }
+      await rm(lockPath, { force: true }); // stale lock from a process that died
+    }
+  }
+  throw new Error(`Could not lock ${dir}.`);
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    const client = await pool.connect();
+    let migrations: MigrationResult;
+    try {
+      const conn: MigrationConnection = {
+        exec: async (sql) => void (await client.query(sql)),
+        query: async (sql, params) => (await client.query(sql, params)).rows,
+      };
+      migrations = await migrate(conn);
+    } finally {
+      client.release();
+    }
+    const prisma = new PrismaClient({ adapter: observed(new PrismaPg(pool), options.onQuery) });
+    return {
+      prisma,
+      kind: "postgresql",
+      migrations,
+      ping: async () => void (await pool.query("SELECT 1")),
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  const inMemory = options.embeddedDir.startsWith("memory://");
+  let unlock = async () => {};
+  if (!inMemory) {
+    await mkdir(options.embeddedDir, { recursive: true });
+    unlock = await lockFolder(options.embeddedDir);
+  }
+  try {
+    const db = await PGlite.create({ dataDir: inMemory ? options.embeddedDir : path.join(options.embeddedDir, "pgdata") });
+    const migrations = await migrate({
+      exec: async (sql) => void (await db.exec(sql)),
+      query: async (sql, params) => (await db.query(sql, params)).rows as never[],
+    });
+    const prisma = new PrismaClient({ adapter: observed(new PrismaPGlite(db), options.onQuery) });
+    return {
+      prisma,
+      kind: "embedded",
+      migrations,
+      ping: async () => void (await db.query("SELECT 1")),
+      close: async () => {
+        await prisma.$disconnect();
+        await db.close();
+        await unlock();
+      },
+    };
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Reads one row of a catalogue file (JSON Lines in the shape of data/demo and the CMOA sample: see
+ * data/demo/README.md) into an import record, or throws InvalidInputError naming the bad field.
+ */
+import { InvalidInputError } from "../domain/errors.ts";
+import type { ArtistWrite, ImportRecord } from "../ports/catalogue-store.port.ts";
+
+const INCH_CM = 2.54;
+
+type Json = Record<string, unknown>;
+
+function str(row: Json, key: string, required = false): string | null {
+  const v = row[key];
+  if (v === undefined || v === null || v === "") {
+    if (required) throw new InvalidInputError(key, `"${key}" is required.`);
+    return null;
+  }
+  if (typeof v !== "string") throw new InvalidInputError(key, `"${key}" must be a string; got ${typeof v}.`);
+  return v.trim() || (required ? (() => { throw new InvalidInputError(key, `"${key}" is required.`); })() : null);
+}
+
+function year(row: Json, key: string, path = key): number | null {
+  const v = row[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < -100_000 || v > 3000) {
+    throw new InvalidInputError(path, `"${path}" must be a whole year (negative for BCE); got ${JSON.stringify(v)}.`);
+  }
+  return v;
+}
+
+function positiveCm(inches: unknown, path: string): number | null {
+  if (inches === undefined || inches === null || inches === 0) return null;
+  if (typeof inches !== "number" || !(inches > 0)) throw new InvalidInputError(path, `"${path}" must be a positive number of inches.`);
+  return Math.round(inches * INCH_CM * 100) / 100;
+}
+
+/** Stable key of an artist: the source's id when given, else the normalised name. */
+export function artistKey(name: string, sourceArtistId: string | null): string {
+  return sourceArtistId ?? `name:${name.toLowerCase().normalize("NFKD").replace(/\s+/g, " ").trim()}`;
+}
+
+export function parseCatalogueRow(raw: unknown, defaultSource = "import"): ImportRecord {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidInputError("row", "Each line must be a JSON object.");
+  const row = raw as Json;
+  const sourceId = str(row, "sourceId", true) as string;
+  const title = str(row, "title", true) as string;
+  const yearStart = year(row, "yearStart");
+  const yearEnd = year(row, "yearEnd");
+  if (yearStart !== null && yearEnd !== null && yearEnd < yearStart) {
+    throw new InvalidInputError("yearEnd", `The date range ends (${yearEnd}) before it starts (${yearStart}).`);
+  }
+  const dims = (row.dimensionsInches ?? {}) as Json;
+  if (typeof dims !== "object") throw new InvalidInputError("dimensionsInches", '"dimensionsInches" must be an object.');
+  const artistsRaw = row.artists ?? [];
+  if (!Array.isArray(artistsRaw)) throw new InvalidInputError("artists", '"artists" must be a list.');
+  const artists = artistsRaw.map((a: Json, i: number) => {
+    const name = typeof a?.name === "string" ? a.name.trim() : "";
+    if (!name) throw new InvalidInputError(`artists[${i}].name`, `Artist ${i + 1} has no name.`);
+    const sourceArtistId = typeof a.sourceArtistId === "string" ? a.sourceArtistId : null;
+    const artist: ArtistWrite = {
+      key: artistKey(name, sourceArtistId),
+      name,
+      citedName: typeof a.citedName === "string" ? a.citedName : null,
+      partyType: typeof a.partyType === "string" ? a.partyType : null,
+      nationality: typeof a.nationality === "string" ? a.nationality : null,
+      birthYear: year(a, "birthYear", `artists[${i}].birthYear`),
+      deathYear: year(a, "deathYear", `artists[${i}].deathYear`),
+      birthPlace: typeof a.birthPlace === "string" ? a.birthPlace : null,
+      deathPlace: typeof a.deathPlace === "string" ? a.deathPlace : null,
+      sourceArtistId,
+    };
+    return { artist, role: typeof a.role === "string" ? a.role : null };
+  });
+  const provRaw = row.provenance ?? [];
+  if (!Array.isArray(provRaw)) throw new InvalidInputError("provenance", '"provenance" must be a list.');
+  const provenance = provRaw.map((p: Json, i: number) => {
+    const text = typeof p?.text === "string" ? p.text.trim() : "";
+    if (!text) throw new InvalidInputError(`provenance[${i}].text`, `Provenance entry ${i + 1} has no text.`);
+    return {
+      owner: typeof p.owner === "string" ? p.owner : null,
+      place: typeof p.place === "string" ? p.place : null,
+      dateText: typeof p.dateText === "string" ? p.dateText : null,
+      yearStart: year(p, "yearStart", `provenance[${i}].yearStart`),
+      yearEnd: year(p, "yearEnd", `provenance[${i}].yearEnd`),
+      method: typeof p.method === "string" ? p.method : null,
+      text,
+    };
+  });
+  const imageUrls = Array.isArray(row.imageUrls) ? row.imageUrls.filter((u): u is string => typeof u === "string") : [];
+  return {
+    source: str(row, "source") ?? defaultSource,
+    sourceId,
+    fields: {
+      title,
+      description: str(row, "description"),
+      accessionNumber: str(row, "accessionNumber"),
+      dateText: str(row, "dateText"),
+      yearStart,
+      yearEnd,
+      medium: str(row, "medium"),
+      mediumCategory: str(row, "mediumCategory"),
+      classification: str(row, "classification"),
+      dimensionsText: str(row, "dimensions"),
+      widthCm: positiveCm(dims.width, "dimensionsInches.width"),
+      heightCm: positiveCm(dims.height, "dimensionsInches.height"),
+      depthCm: positiveCm(dims.depth, "dimensionsInches.depth"),
+      diameterCm: positiveCm(dims.diameter, "dimensionsInches.diameter"),
+      department: str(row, "department"),
+      creditLine: str(row, "creditLine"),
+      dateAcquired: str(row, "dateAcquired"),
+      physicalLocation: str(row, "physicalLocation"),
+      webUrl: str(row, "webUrl"),
+      provenanceText: str(row, "provenanceText"),
+      provenanceNotes: str(row, "provenanceNotes"),
+      license: str(row, "license"),
+      imageUrl: str(row, "imageUrl"),
+      imageUrls,
+      imageLicense: str(row, "imageLicense"),
+    },
+    artists,
+    provenance,
+  };
+}
