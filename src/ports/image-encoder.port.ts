@@ -1,0 +1,46 @@
+/**
+ * The image encoder: image bytes in, one unit-length vector out (the image part of an artwork's
+ * vector). Also the inspector that checks an image before anything decodes its pixels, so ingest can
+ * store the image's metadata and reject bad input with a code the client can act on.
+ */
+
+/** Raster formats vitrine accepts (SVG and anything else is refused). */
+export type ImageFormat = "jpeg" | "png" | "webp" | "tiff" | "gif" | "avif";
+
+/** What the header of an accepted image says, plus its checksum. */
+export interface ImageInfo {
+  readonly format: ImageFormat;
+  /** e.g. "image/jpeg". */
+  readonly mime: string;
+  /** Width in pixels as displayed, i.e. after the EXIF orientation is applied. */
+  readonly width: number;
+  /** Height in pixels as displayed, i.e. after the EXIF orientation is applied. */
+  readonly height: number;
+  readonly sizeBytes: number;
+  /** Lower-case hex SHA-256 of the file bytes. */
+  readonly sha256: string;
+}
+
+/**
+ * Checks image bytes without decoding pixels: byte cap, header readable, accepted format, pixel cap.
+ * Throws PayloadTooLargeError, UnsupportedMediaTypeError or InvalidInputError (field "image").
+ */
+export interface ImageInspector {
+  inspect(bytes: Uint8Array): Promise<ImageInfo>;
+}
+
+/** Turns images into embeddings. Rejects bad images with the same errors as ImageInspector. */
+export interface ImageEncoder {
+  /** Length of every vector this encoder returns. */
+  readonly dimension: number;
+  /** Human-readable model name, e.g. "vit-mae-base". */
+  readonly modelId: string;
+  /** Lower-case hex SHA-256 of the model file: part of the embedding version. */
+  readonly modelSha256: string;
+  /** One image → one L2-normalised vector of `dimension` floats. */
+  encode(bytes: Uint8Array): Promise<Float32Array>;
+  /** Several images → vectors in the same order; fails as a whole if any image is bad. */
+  encodeBatch(images: readonly Uint8Array[]): Promise<Float32Array[]>;
+  /** Releases the model; later calls fail. */
+  close(): Promise<void>;
+}
