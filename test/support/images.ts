@@ -2,7 +2,7 @@
  * Synthetic test images: deterministic pixels (integer maths only, so every platform makes the same
  * bytes) encoded with sharp. Used by the preprocessing and encoder tests and by bench/encoder.ts.
  */
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 
 /** Raw interleaved 8-bit pixels with their size. */
 export interface RawImage {
@@ -91,7 +91,7 @@ export function photoLikeRgb(width: number, height: number, seed = 1, noise = 24
 }
 
 /** Raw pixels as a sharp pipeline, ready for `.png()`, `.jpeg()`, ... */
-export function fromRaw(image: RawImage): sharp.Sharp {
+export function fromRaw(image: RawImage): Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
 }
 

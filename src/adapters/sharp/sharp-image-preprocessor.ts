@@ -20,7 +20,7 @@
  * `exactMaxPixels` (default 4 MP) are resized by sharp's linear kernel instead, off the JS thread.
  */
 import { createHash } from "node:crypto";
-import sharp from "sharp";
+import sharp, { type Metadata, type OutputInfo } from "sharp";
 import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../../domain/errors.ts";
 import type { ImageFormat, ImageInfo, ImageInspector } from "../../ports/image-encoder.port.ts";
 
@@ -109,7 +109,7 @@ export class SharpImagePreprocessor implements ImageInspector {
       pipeline = pipeline.resize(MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE, { fit: "fill", kernel: "linear", fastShrinkOnLoad: false });
     }
     let data: Buffer;
-    let info: sharp.OutputInfo;
+    let info: OutputInfo;
     try {
       ({ data, info } = await pipeline.removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }));
     } catch {
@@ -138,7 +138,7 @@ export class SharpImagePreprocessor implements ImageInspector {
     if (bytes.length > this.maxBytes) {
       throw new PayloadTooLargeError(`Image is ${megabytes(bytes.length)}; the limit is ${megabytes(this.maxBytes)}.`);
     }
-    let meta: sharp.Metadata;
+    let meta: Metadata;
     try {
       meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     } catch (e) {
@@ -173,7 +173,7 @@ export class SharpImagePreprocessor implements ImageInspector {
   }
 }
 
-function acceptedFormat(meta: sharp.Metadata): ImageFormat | undefined {
+function acceptedFormat(meta: Metadata): ImageFormat | undefined {
   switch (meta.format) {
     case "jpeg":
     case "png":
