@@ -6,11 +6,13 @@ import "reflect-metadata";
 import { Command } from "commander";
 import { loadConfig, type Config } from "../config/config.ts";
 import { registerModelCommands } from "./commands/model.command.ts";
+import { registerServeCommand } from "./commands/serve.command.ts";
 
 export async function main(argv: readonly string[]): Promise<void> {
   let config: Config | undefined;
   const getConfig = (): Config => (config ??= loadConfig());
   const program = new Command("vitrine").description("GraphQL API over an art catalogue, with image + metadata similarity");
+  registerServeCommand(program, getConfig);
   registerModelCommands(program, getConfig);
   await program.parseAsync([...argv]);
 }

@@ -1,0 +1,27 @@
+/** The Apollo server over the vitrine schema, with limits, error formatting and observability. */
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLSchema } from "graphql";
+import depthLimit from "graphql-depth-limit";
+import type { Logger } from "pino";
+import type { LimitsConfig } from "../config/config.ts";
+import type { Metrics } from "../http/metrics.ts";
+import type { GraphQLContext } from "./context.ts";
+import { createFormatError } from "./errors.ts";
+import { costLimitPlugin } from "./plugins/cost-limit.plugin.ts";
+import { aliasLimitRule } from "./plugins/limits.ts";
+import { observabilityPlugin } from "./plugins/observability.plugin.ts";
+
+export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metrics: Metrics, log: Logger): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: true,
+    allowBatchedHttpRequests: true,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    validationRules: [depthLimit(limits.maxDepth), aliasLimitRule(limits.maxAliases)],
+    formatError: createFormatError({ logUnexpected: (err, requestId) => log.error({ err, requestId }, "unexpected error in a resolver") }),
+    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(schema, limits.maxComplexity), observabilityPlugin(metrics)],
+    logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },
+  });
+}

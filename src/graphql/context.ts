@@ -1,0 +1,14 @@
+/** What every resolver receives for one request. */
+import type { Logger } from "pino";
+import type { Principal } from "../services/api-key.service.ts";
+import type { CatalogueLoaders } from "./loaders/catalogue.loaders.ts";
+
+export interface GraphQLContext {
+  readonly requestId: string;
+  /** The caller behind the bearer key; null for anonymous requests. */
+  readonly principal: Principal | null;
+  /** True when an Authorization header was sent but its key is unknown or revoked. */
+  readonly badCredential: boolean;
+  readonly loaders: CatalogueLoaders;
+  readonly log: Logger;
+}

@@ -1,0 +1,65 @@
+/** Reading artists: `artist`, `artists`, and an artist's works. */
+import { InvalidInputError } from "../../domain/errors.ts";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import type { Artist as ArtistModel } from "../../domain/artwork.ts";
+import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
+import type { CatalogueService } from "../../services/catalogue.service.ts";
+import type { GraphQLContext } from "../context.ts";
+import { parseGlobalId, toGlobalId } from "../relay.ts";
+import { ArtistFilter } from "../types/artist-filter.input.ts";
+import { Artist } from "../types/artist.type.ts";
+import { ArtistConnection } from "../types/artwork-connection.type.ts";
+import { Artwork } from "../types/artwork.type.ts";
+import { toConnection, type ConnectionSource } from "../types/connection.ts";
+import { PageArgs, connectionComplexity } from "../types/page.args.ts";
+
+@ArgsType()
+class ArtistsArgs extends PageArgs {
+  @Field(() => ArtistFilter, { nullable: true, description: "Conditions the artists must meet." })
+  filter?: ArtistFilter;
+}
+
+@Resolver(() => Artist)
+export class ArtistResolver {
+  constructor(private readonly catalogue: CatalogueService) {}
+
+  @Query(() => Artist, { nullable: true, description: "One artist by id (or internalID); null when there is none." })
+  artist(@Arg("id", () => ID, { description: "The artist's `id` or `internalID`." }) id: string, @Ctx() ctx: GraphQLContext): Promise<ArtistModel | null> {
+    const parsed = parseGlobalId(id);
+    if (!parsed || (parsed.type && parsed.type !== "Artist")) return Promise.resolve(null);
+    return ctx.loaders.artistById.load(parsed.internalId);
+  }
+
+  @Query(() => ArtistConnection, { description: "Artists in the catalogue by name, A to Z, a page at a time (at most 100 per page).", complexity: connectionComplexity })
+  async artists(@Args() args: ArtistsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionSource<ArtistModel>> {
+    const filter = { name: args.filter?.name ?? undefined, nationalities: args.filter?.nationalities ?? undefined };
+    const page = await this.catalogue.listArtists(filter, args);
+    for (const { node } of page.items) ctx.loaders.artistById.prime(node.id, node);
+    return toConnection(ArtistConnection, { page, countAll: () => this.catalogue.countArtists(filter) });
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() artist: ArtistModel): string {
+    return toGlobalId("Artist", artist.id);
+  }
+
+  @FieldResolver(() => String)
+  internalID(@Root() artist: ArtistModel): string {
+    return artist.id;
+  }
+
+  @FieldResolver(() => [Artwork], {
+    description: "Works credited to this artist, earliest first.",
+    complexity: ({ args, childComplexity }) => 1 + (args.first ?? 10) * Math.max(childComplexity, 1),
+  })
+  async artworks(
+    @Root() artist: ArtistModel,
+    @Arg("first", () => Int, { defaultValue: 10, description: "How many works, from 0 to 100. Default 10." }) first: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ArtworkRow[]> {
+    if (first < 0 || first > 100) throw new InvalidInputError("first", `\`first\` must be between 0 and 100; got ${first}.`);
+    const ids = await ctx.loaders.artworkIdsByArtistId(first).load(artist.id);
+    const rows = await ctx.loaders.artworkById.loadMany(ids);
+    return rows.filter((r): r is ArtworkRow => r !== null && !(r instanceof Error));
+  }
+}

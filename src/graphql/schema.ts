@@ -1,0 +1,30 @@
+/** Builds the GraphQL schema from the resolver classes (code first) and prints it for schema.graphql. */
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchemaSync, type ContainerType, type NonEmptyArray } from "type-graphql";
+import { authChecker } from "./auth-checker.ts";
+import { ArtistResolver } from "./resolvers/artist.resolver.ts";
+import { ArtworkAdminResolver } from "./resolvers/artwork-admin.resolver.ts";
+import { ArtworkResolver } from "./resolvers/artwork.resolver.ts";
+import { NodeResolver } from "./resolvers/node.resolver.ts";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, ArtworkAdminResolver];
+
+/** Resolver instances by class, built by the composition root. */
+export type ResolverInstances = ReadonlyMap<Function, object>;
+
+export function buildVitrineSchema(instances: ResolverInstances = new Map()): GraphQLSchema {
+  const container: ContainerType = {
+    get: (cls) => {
+      const instance = instances.get(cls as Function);
+      if (!instance) throw new Error(`No resolver instance for ${(cls as Function).name}`);
+      return instance;
+    },
+  };
+  return buildSchemaSync({ resolvers: RESOLVERS, container, authChecker, validate: { forbidUnknownValues: false }, authMode: "error" });
+}
+
+/** The schema as committed in schema.graphql (sorted, so diffs show real changes only). */
+export function printVitrineSchema(schema: GraphQLSchema = buildVitrineSchema()): string {
+  return printSchema(lexicographicSortSchema(schema)) + "\n";
+}

@@ -1,0 +1,12 @@
+import { MaxLength } from "class-validator";
+import { Field, InputType } from "type-graphql";
+
+@InputType({ description: "Narrows a list of artists; all given conditions must hold." })
+export class ArtistFilter {
+  @Field(() => String, { nullable: true, description: "Text the name must contain (case-insensitive)." })
+  @MaxLength(200)
+  name?: string;
+
+  @Field(() => [String], { nullable: true, description: "Only artists of one of these nationalities, e.g. \"American\"." })
+  nationalities?: string[];
+}

@@ -1,0 +1,32 @@
+import { MaxLength } from "class-validator";
+import { Field, ID, InputType, Int } from "type-graphql";
+import { MediumCategory } from "./medium-category.enum.ts";
+
+@InputType({ description: "Narrows a list of works; all given conditions must hold." })
+export class ArtworkFilter {
+  @Field(() => String, { nullable: true, description: "Words that must each appear in the title or a credited artist's name (case-insensitive)." })
+  @MaxLength(200)
+  text?: string;
+
+  @Field(() => [ID], { nullable: true, description: "Only works credited to one of these artists (Artist ids)." })
+  artistIds?: string[];
+
+  @Field(() => [MediumCategory], { nullable: true, description: "Only works in one of these medium categories." })
+  mediumCategories?: MediumCategory[];
+
+  @Field(() => [String], { nullable: true, description: "Only works held by one of these departments, e.g. \"Fine Arts\"." })
+  departments?: string[];
+
+  @Field(() => Int, { nullable: true, description: "Only works whose date range reaches this year or later (negative for BCE)." })
+  yearFrom?: number;
+
+  @Field(() => Int, { nullable: true, description: "Only works whose date range begins in this year or earlier (negative for BCE)." })
+  yearTo?: number;
+
+  @Field(() => Boolean, { nullable: true, description: "True: only works with an image; false: only works without one." })
+  hasImage?: boolean;
+
+  @Field(() => String, { nullable: true, description: "Only works with a former owner whose name contains this text (case-insensitive)." })
+  @MaxLength(200)
+  provenanceOwner?: string;
+}

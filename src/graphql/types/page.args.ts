@@ -1,0 +1,27 @@
+import { Max, Min } from "class-validator";
+import { ArgsType, Field, Int } from "type-graphql";
+
+/** first/after/last/before, shared by every connection field. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: "Number of items after `after`, from 0 to 100. Default 20 when neither first nor last is given." })
+  @Min(0)
+  @Max(100)
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: "Cursor to start after (from `pageInfo.endCursor` or an edge)." })
+  after?: string;
+
+  @Field(() => Int, { nullable: true, description: "Number of items before `before`, from 0 to 100; pages backwards." })
+  @Min(0)
+  @Max(100)
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: "Cursor to end before (from `pageInfo.startCursor` or an edge)." })
+  before?: string;
+}
+
+/** Complexity of a connection: its page size times what each node asks for. */
+export function connectionComplexity({ args, childComplexity }: { args: { first?: number; last?: number }; childComplexity: number }): number {
+  return 1 + (args.first ?? args.last ?? 20) * Math.max(childComplexity, 1);
+}
