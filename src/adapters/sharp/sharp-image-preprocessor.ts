@@ -20,7 +20,7 @@
  * `exactMaxPixels` (default 4 MP) are resized by sharp's linear kernel instead, off the JS thread.
  */
 import { createHash } from "node:crypto";
-import sharp, { type Metadata, type OutputInfo } from "sharp";
+import sharp, { type Metadata } from "sharp";
 import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../../domain/errors.ts";
 import type { ImageFormat, ImageInfo, ImageInspector } from "../../ports/image-encoder.port.ts";
 
@@ -45,6 +45,12 @@ const ALLOWED = "JPEG, PNG, WebP, TIFF, GIF or AVIF";
 
 /** How the 224×224 resize is done: Pillow-exact in JS, or sharp's closest kernel (linear). */
 export type Resampler = "pillow" | "sharp";
+
+/** An image whose checks passed and whose decoding is under way. */
+export interface PendingImage {
+  /** 224×224 interleaved 8-bit RGB, not yet normalised. */
+  readonly rgb224: Promise<Uint8Array>;
+}
 
 /** Limits and resampling choice of a SharpImagePreprocessor. */
 export interface SharpImagePreprocessorOptions {
@@ -96,6 +102,15 @@ export class SharpImagePreprocessor implements ImageInspector {
    * Exposed for tests and for callers that want the thumbnail-sized pixels (palettes).
    */
   async toRgb224(bytes: Uint8Array): Promise<Uint8Array> {
+    return (await this.start(bytes)).rgb224;
+  }
+
+  /**
+   * Checks the image, then starts decoding it on sharp's (libuv) threads and returns at once: the
+   * caller can run the model on the previous batch while `rgb224` is being made. Check failures
+   * reject this call; decode failures reject `rgb224` (InvalidInputError, field "image").
+   */
+  async start(bytes: Uint8Array): Promise<PendingImage> {
     const header = await this.check(bytes);
     const exact = this.resampler === "pillow" && header.rawWidth * header.rawHeight <= this.exactMaxPixels;
     // pipelineColourspace: convert CMYK (with or without a profile) and 16-bit input to 8-bit sRGB at
@@ -108,16 +123,19 @@ export class SharpImagePreprocessor implements ImageInspector {
     if (!exact) {
       pipeline = pipeline.resize(MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE, { fit: "fill", kernel: "linear", fastShrinkOnLoad: false });
     }
-    let data: Buffer;
-    let info: OutputInfo;
-    try {
-      ({ data, info } = await pipeline.removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }));
-    } catch {
-      throw new InvalidInputError("image", UNDECODABLE);
-    }
-    if (info.channels !== 3) throw new InvalidInputError("image", UNDECODABLE);
-    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    return exact ? resizeBilinearPillow(rgb, info.width, info.height, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE) : rgb;
+    const decoded = pipeline.removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+    const rgb224 = decoded.then(
+      ({ data, info }) => {
+        if (info.channels !== 3) throw new InvalidInputError("image", UNDECODABLE);
+        const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
+        return exact ? resizeBilinearPillow(rgb, info.width, info.height, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE) : rgb;
+      },
+      () => {
+        throw new InvalidInputError("image", UNDECODABLE);
+      },
+    );
+    rgb224.catch(() => undefined); // handled by whoever awaits it; never an unhandled rejection
+    return { rgb224 };
   }
 
   /**

@@ -1,0 +1,279 @@
+/**
+ * ImageEncoder on onnxruntime-node: a ViTMAE encoder exported to ONNX (input `pixel_values`
+ * [batch, 3, 224, 224], output `last_hidden_state` [batch, 197, hidden]), mean of the 196 patch
+ * tokens (CLS excluded), L2-normalised.
+ *
+ * Batching: `encode` and `encodeBatch` put images on one queue; a drain loop takes up to `batchSize`
+ * images at a time, so concurrent `encode` calls are coalesced into model batches. The loop overlaps
+ * preprocessing with inference: before running batch k it has already checked batch k+1 and started
+ * decoding it on sharp's threads, which work while onnxruntime (synchronous on the JS thread in
+ * onnxruntime-node 1.30) runs batch k. A bad image rejects only its own call.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { access } from "node:fs/promises";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { UnavailableError } from "../../domain/errors.ts";
+import type { ImageEncoder } from "../../ports/image-encoder.port.ts";
+import {
+  IMAGE_TENSOR_LENGTH,
+  MODEL_IMAGE_SIZE,
+  SharpImagePreprocessor,
+  normaliseRgb224,
+  type PendingImage,
+} from "../sharp/sharp-image-preprocessor.ts";
+
+const INPUT = "pixel_values";
+const OUTPUT = "last_hidden_state";
+const PATCH = 16;
+/** 1 CLS token + (224 / 16)² patch tokens: the output length of a ViTMAE export without masking. */
+export const UNMASKED_SEQUENCE_LENGTH = 1 + (MODEL_IMAGE_SIZE / PATCH) ** 2;
+
+/** The ONNX file is not a usable ViTMAE encoder export; the message says how to get one. */
+export class ModelFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModelFormatError";
+  }
+}
+
+/** Options of OnnxImageEncoder.open. */
+export interface OnnxImageEncoderOptions {
+  /** onnxruntime intra-op threads (config.model.threads); 0 = onnxruntime's default. */
+  readonly threads?: number;
+  /** Images per model run (config.model.batchSize); default 8. */
+  readonly batchSize?: number;
+  /** Model name stored in the embedding version; default: the file name without ".onnx". */
+  readonly modelId?: string;
+  /** Image checks and preprocessing; default limits 20 MB and 50 MP. */
+  readonly preprocessor?: SharpImagePreprocessor;
+}
+
+interface Job {
+  readonly bytes: Uint8Array;
+  readonly resolve: (v: Float32Array) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+interface Started {
+  readonly job: Job;
+  readonly pending: PendingImage;
+}
+
+function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(file)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")));
+  });
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Mean of tokens 1..seq-1 of each image in `hidden` ([n, seq, dim], row-major), L2-normalised.
+ * A zero mean (never seen in practice) is returned as zeros rather than NaN.
+ */
+export function meanPoolPatches(hidden: Float32Array, n: number, seq: number, dim: number): Float32Array[] {
+  const out: Float32Array[] = [];
+  const acc = new Float64Array(dim);
+  for (let i = 0; i < n; i++) {
+    acc.fill(0);
+    for (let t = 1; t < seq; t++) {
+      const base = (i * seq + t) * dim;
+      for (let d = 0; d < dim; d++) acc[d] += hidden[base + d];
+    }
+    let norm = 0;
+    for (let d = 0; d < dim; d++) norm += acc[d] * acc[d];
+    norm = Math.sqrt(norm);
+    const v = new Float32Array(dim);
+    if (norm > 0) for (let d = 0; d < dim; d++) v[d] = acc[d] / norm;
+    out.push(v);
+  }
+  return out;
+}
+
+/** ViTMAE image encoder on one onnxruntime session. Build it with `OnnxImageEncoder.open`. */
+export class OnnxImageEncoder implements ImageEncoder {
+  private readonly queue: Job[] = [];
+  private draining = false;
+  private closed = false;
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly preprocessor: SharpImagePreprocessor,
+    /** Images per model run. */
+    readonly batchSize: number,
+    readonly dimension: number,
+    readonly modelId: string,
+    readonly modelSha256: string,
+  ) {}
+
+  /**
+   * Loads and validates the model: input `pixel_values`, output `last_hidden_state`, and a dummy run
+   * whose output must have 197 tokens (an export that kept MAE's random masking has 50 and is refused
+   * with a ModelFormatError saying how to re-export). UnavailableError when the file is missing.
+   */
+  static async open(modelPath: string, options: OnnxImageEncoderOptions = {}): Promise<OnnxImageEncoder> {
+    try {
+      await access(modelPath);
+    } catch {
+      throw new UnavailableError(
+        `The image model is not installed (${modelPath}). Run \`vitrine model fetch\`, or set VITRINE_MODEL_PATH to a ViTMAE ONNX export.`,
+      );
+    }
+    const threads = options.threads ?? 0;
+    const [modelSha256, session] = await Promise.all([
+      sha256File(modelPath),
+      ort.InferenceSession.create(modelPath, {
+        executionProviders: ["cpu"],
+        graphOptimizationLevel: "all",
+        executionMode: "sequential",
+        interOpNumThreads: 1,
+        ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+      }),
+    ]);
+    try {
+      const { dimension, fixedBatch } = await validate(session, modelPath);
+      return new OnnxImageEncoder(
+        session,
+        options.preprocessor ?? new SharpImagePreprocessor({ maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000 }),
+        fixedBatch ?? Math.max(1, options.batchSize ?? 8),
+        dimension,
+        options.modelId ?? path.basename(modelPath).replace(/\.onnx$/i, ""),
+        modelSha256,
+      );
+    } catch (e) {
+      await session.release();
+      throw e;
+    }
+  }
+
+  /** One image → one unit vector. Concurrent calls share model runs. */
+  encode(bytes: Uint8Array): Promise<Float32Array> {
+    if (this.closed) return Promise.reject(new UnavailableError("The image encoder is closed."));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ bytes, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /** Images → vectors in order, `batchSize` per model run; rejects with the first bad image's error. */
+  encodeBatch(images: readonly Uint8Array[]): Promise<Float32Array[]> {
+    return Promise.all(images.map((bytes) => this.encode(bytes)));
+  }
+
+  /**
+   * Runs the model on a prepared NCHW batch tensor (n × 3 × 224 × 224) and pools: no image
+   * decoding. Used by the benchmark to measure the model alone.
+   */
+  async encodeTensor(pixels: Float32Array, n: number): Promise<Float32Array[]> {
+    const feeds = { [INPUT]: new ort.Tensor("float32", pixels, [n, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]) };
+    const out = (await this.session.run(feeds))[OUTPUT];
+    const [, seq, dim] = out.dims;
+    return meanPoolPatches(out.data as Float32Array, n, seq, dim);
+  }
+
+  /** Waits for queued work, then releases the session. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.draining || this.queue.length > 0) await nextTurn();
+    await this.session.release();
+  }
+
+  private take(): Job[] {
+    return this.queue.splice(0, this.batchSize);
+  }
+
+  /** Checks each image and starts its decode; a failed check rejects that job only. */
+  private async start(jobs: Job[]): Promise<Started[]> {
+    const started = await Promise.all(
+      jobs.map(async (job) => {
+        try {
+          return { job, pending: await this.preprocessor.start(job.bytes) };
+        } catch (e) {
+          job.reject(e);
+          return undefined;
+        }
+      }),
+    );
+    return started.filter((s): s is Started => s !== undefined);
+  }
+
+  /** Waits for the decodes and writes the batch tensor; a failed decode rejects that job only. */
+  private async finish(started: Started[]): Promise<{ jobs: Job[]; pixels: Float32Array } | undefined> {
+    const decoded = await Promise.all(
+      started.map(async ({ job, pending }) => {
+        try {
+          return { job, rgb: await pending.rgb224 };
+        } catch (e) {
+          job.reject(e);
+          return undefined;
+        }
+      }),
+    );
+    const ok = decoded.filter((d): d is { job: Job; rgb: Uint8Array } => d !== undefined);
+    if (ok.length === 0) return undefined;
+    const pixels = new Float32Array(ok.length * IMAGE_TENSOR_LENGTH);
+    ok.forEach(({ rgb }, i) => normaliseRgb224(rgb, pixels, i * IMAGE_TENSOR_LENGTH));
+    return { jobs: ok.map((d) => d.job), pixels };
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      await nextTurn(); // let the other encode() calls of this tick join the first batch
+      let current = this.queue.length > 0 ? await this.start(this.take()) : undefined;
+      while (current) {
+        const batch = await this.finish(current);
+        // Start the next batch's decoding before the (blocking) model run on this one.
+        if (this.queue.length > 0 && this.queue.length < this.batchSize) await nextTurn();
+        current = this.queue.length > 0 ? await this.start(this.take()) : undefined;
+        if (batch) {
+          try {
+            const vectors = await this.encodeTensor(batch.pixels, batch.jobs.length);
+            batch.jobs.forEach((job, i) => job.resolve(vectors[i]));
+          } catch (e) {
+            batch.jobs.forEach((job) => job.reject(e));
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+      if (this.queue.length > 0) void this.drain();
+    }
+  }
+}
+
+async function validate(session: ort.InferenceSession, modelPath: string): Promise<{ dimension: number; fixedBatch: number | undefined }> {
+  const name = path.basename(modelPath);
+  if (!session.inputNames.includes(INPUT) || !session.outputNames.includes(OUTPUT)) {
+    throw new ModelFormatError(
+      `${name} is not a ViTMAE encoder export: expected input "${INPUT}" and output "${OUTPUT}", found inputs [${session.inputNames.join(", ")}] and outputs [${session.outputNames.join(", ")}].`,
+    );
+  }
+  const meta = session.inputMetadata.find((m) => m.name === INPUT);
+  const batchDim = meta && meta.isTensor ? meta.shape[0] : undefined;
+  const fixedBatch = typeof batchDim === "number" && batchDim > 0 ? batchDim : undefined;
+  const n = fixedBatch ?? 1;
+  const dummy = new ort.Tensor("float32", new Float32Array(n * IMAGE_TENSOR_LENGTH), [n, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]);
+  const out = (await session.run({ [INPUT]: dummy }))[OUTPUT];
+  if (out.type !== "float32" || out.dims.length !== 3 || out.dims[0] !== n) {
+    throw new ModelFormatError(`${name}: "${OUTPUT}" should be float32 [batch, tokens, hidden]; got ${out.type} [${out.dims.join(", ")}].`);
+  }
+  const [, seq, dimension] = out.dims;
+  if (seq !== UNMASKED_SEQUENCE_LENGTH) {
+    throw new ModelFormatError(
+      `${name} returns ${seq} tokens per image, not ${UNMASKED_SEQUENCE_LENGTH} (1 + (224/16)²): the export kept ViTMAE's random masking ` +
+        `(mask_ratio 0.75), so the same image would embed differently on every run. Re-export with masking off: ` +
+        `ViTMAEModel.from_pretrained("facebook/vit-mae-base", mask_ratio=0.0) before torch.onnx.export, ` +
+        `or run \`vitrine model prepare IN OUT\` on this export.`,
+    );
+  }
+  return { dimension, fixedBatch };
+}
