@@ -6,6 +6,9 @@ import "reflect-metadata";
 import { Command } from "commander";
 import { loadConfig, type Config } from "../config/config.ts";
 import { registerModelCommands } from "./commands/model.command.ts";
+import { registerApiKeyCommands } from "./commands/apikey.command.ts";
+import { registerImportCommand } from "./commands/import.command.ts";
+import { registerSchemaCommands } from "./commands/schema.command.ts";
 import { registerServeCommand } from "./commands/serve.command.ts";
 
 export async function main(argv: readonly string[]): Promise<void> {
@@ -13,6 +16,15 @@ export async function main(argv: readonly string[]): Promise<void> {
   const getConfig = (): Config => (config ??= loadConfig());
   const program = new Command("vitrine").description("GraphQL API over an art catalogue, with image + metadata similarity");
   registerServeCommand(program, getConfig);
+  registerImportCommand(program, getConfig);
+  registerApiKeyCommands(program, getConfig);
   registerModelCommands(program, getConfig);
-  await program.parseAsync([...argv]);
+  registerSchemaCommands(program);
+  program.showHelpAfterError();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (e) {
+    process.stderr.write(`vitrine: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  }
 }

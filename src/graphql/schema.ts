@@ -21,7 +21,15 @@ export function buildVitrineSchema(instances: ResolverInstances = new Map()): Gr
       return instance;
     },
   };
-  return buildSchemaSync({ resolvers: RESOLVERS, container, authChecker, validate: { forbidUnknownValues: false }, authMode: "error" });
+  const schema = buildSchemaSync({ resolvers: RESOLVERS, container, authChecker, validate: { forbidUnknownValues: false }, authMode: "error" });
+  // type-graphql has no option for the root types' descriptions
+  describe(schema.getQueryType(), "Reading the catalogue: works, artists, categories and similar works. Open to everyone.");
+  describe(schema.getMutationType(), "Changing the catalogue. Every mutation needs an admin API key sent as `Authorization: Bearer <key>`.");
+  return schema;
+}
+
+function describe(type: { description?: string | null } | null | undefined, text: string): void {
+  if (type) type.description = text;
 }
 
 /** The schema as committed in schema.graphql (sorted, so diffs show real changes only). */

@@ -11,13 +11,19 @@ export function costLimitPlugin(schema: GraphQLSchema, maxComplexity: number): A
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operationName }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch {
+            // variables that do not coerce: execution reports them as BAD_USER_INPUT, and nothing runs
+            return;
+          }
           if (cost > maxComplexity) {
             throw new GraphQLError(
               `The operation would cost ${cost} points; the limit is ${maxComplexity}. Ask for fewer items per page or fewer nested fields.`,

@@ -1,0 +1,35 @@
+/** `vitrine import FILE`: bulk import of a JSON Lines catalogue; bad rows are listed, the rest go in. */
+import path from "node:path";
+import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import type { Config } from "../../config/config.ts";
+import { openDatabase } from "../../adapters/prisma/database.ts";
+import { PrismaCatalogueStore } from "../../adapters/prisma/prisma-catalogue-store.ts";
+import { CatalogueImportService } from "../../services/catalogue-import.service.ts";
+
+export function registerImportCommand(program: Command, getConfig: () => Config): void {
+  program
+    .command("import <file>")
+    .description("Import works from a JSON Lines file (see data/demo/README.md for the row shape); idempotent by source + sourceId")
+    .option("--source <name>", "source name for rows that carry none", "import")
+    .action(async (file: string, opts: { source: string }) => {
+      const config = getConfig();
+      const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
+      const bar = new SingleBar({ format: "importing {value} works", noTTYOutput: true, notTTYSchedule: 2000 });
+      bar.start(0, 0);
+      try {
+        const summary = await new CatalogueImportService(new PrismaCatalogueStore(db.prisma)).importFile(file, {
+          defaultSource: opts.source,
+          onProgress: (n) => bar.update(n),
+        });
+        bar.stop();
+        process.stdout.write(`created ${summary.created}, updated ${summary.updated}, rejected ${summary.rejected.length}\n`);
+        for (const p of summary.rejected) process.stdout.write(`  line ${p.line}: ${p.code}${p.field ? ` (${p.field})` : ""}: ${p.message}\n`);
+        process.stdout.write("Their vectors are computed by the embedding worker (in `npm start`, or `vitrine worker`).\n");
+        if (summary.rejected.length) process.exitCode = 2;
+      } finally {
+        bar.stop();
+        await db.close();
+      }
+    });
+}

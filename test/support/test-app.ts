@@ -1,0 +1,84 @@
+/** Starts a real vitrine server (HTTP on a free port) on a store of the given kind, with helpers to query it. */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { loadConfig, type Config } from "../../src/config/config.ts";
+import { createApp, type App } from "../../src/main.ts";
+import { freshPostgresDatabase, type StoreKind } from "./databases.ts";
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; field?: string; [k: string]: unknown }; path?: (string | number)[] }[];
+  raw: string;
+}
+
+export interface TestApp {
+  readonly app: App;
+  readonly url: string;
+  readonly adminKey: string;
+  /** SQL statements sent since the last reset. */
+  readonly sql: { count: number; reset(): void };
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  admin<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  readonly demo?: boolean;
+  readonly env?: Record<string, string>;
+  readonly config?: Partial<Config>;
+}
+
+export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "vitrine-test-"));
+  const database = kind === "postgresql" ? await freshPostgresDatabase() : null;
+  const config = loadConfig(
+    {
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      VITRINE_DATA_DIR: dataDir,
+      VITRINE_DEMO: options.demo === false ? "0" : "1",
+      ...(database ? { DATABASE_URL: database.url } : {}),
+      ...options.env,
+    },
+    options.config,
+  );
+  let bootstrap = "";
+  const sql = { count: 0, reset: () => void (sql.count = 0) };
+  const app = await createApp(config, {
+    log: pino({ level: "silent" }),
+    onQuery: () => void sql.count++,
+    onBootstrapKey: (s) => void (bootstrap = s),
+  });
+  let adminKey = bootstrap;
+  if (!adminKey) adminKey = (await app.services.apiKeys.create("tests", "ADMIN")).secret;
+  const url = await app.listen();
+
+  async function gql(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const raw = await res.text();
+    const body = JSON.parse(raw);
+    return { status: res.status, data: body.data, errors: body.errors, raw };
+  }
+
+  return {
+    app,
+    url,
+    adminKey,
+    sql,
+    gql,
+    admin: (q, v) => gql(q, v, { authorization: `Bearer ${adminKey}` }),
+    stop: async () => {
+      await app.stop();
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
