@@ -7,7 +7,7 @@ export default defineConfig({
   // one graphql instance: type-graphql loads the CJS build, our ESM imports would otherwise load the .mjs one
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }] },
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.spec.ts", ".tmp/*.test.ts"],
+    include: ["test/**/*.test.ts", "src/**/*.spec.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
