@@ -2,6 +2,7 @@
  * Reads one row of a catalogue file (JSON Lines in the shape of data/demo and the CMOA sample: see
  * data/demo/README.md) into an import record, or throws InvalidInputError naming the bad field.
  */
+import { MEDIUM_CATEGORIES } from "../domain/artwork.ts";
 import { InvalidInputError } from "../domain/errors.ts";
 import type { ArtistWrite, ImportRecord } from "../ports/catalogue-store.port.ts";
 
@@ -48,6 +49,10 @@ export function parseCatalogueRow(raw: unknown, defaultSource = "import"): Impor
   const yearEnd = year(row, "yearEnd");
   if (yearStart !== null && yearEnd !== null && yearEnd < yearStart) {
     throw new InvalidInputError("yearEnd", `The date range ends (${yearEnd}) before it starts (${yearStart}).`);
+  }
+  const mediumCategory = str(row, "mediumCategory");
+  if (mediumCategory !== null && !(MEDIUM_CATEGORIES as readonly string[]).includes(mediumCategory)) {
+    throw new InvalidInputError("mediumCategory", `"${mediumCategory}" is not a medium category; use one of: ${MEDIUM_CATEGORIES.join(", ")}.`);
   }
   const dims = (row.dimensionsInches ?? {}) as Json;
   if (typeof dims !== "object") throw new InvalidInputError("dimensionsInches", '"dimensionsInches" must be an object.');
@@ -98,7 +103,7 @@ export function parseCatalogueRow(raw: unknown, defaultSource = "import"): Impor
       yearStart,
       yearEnd,
       medium: str(row, "medium"),
-      mediumCategory: str(row, "mediumCategory"),
+      mediumCategory,
       classification: str(row, "classification"),
       dimensionsText: str(row, "dimensions"),
       widthCm: positiveCm(dims.width, "dimensionsInches.width"),

@@ -1,0 +1,13 @@
+# The vitrine image for docker-compose.yml (api and worker). Model weights are not baked in.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json .npmrc ./
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 4000
+CMD ["node", "bin/vitrine.js", "serve"]
