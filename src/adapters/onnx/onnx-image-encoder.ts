@@ -3,17 +3,22 @@
  * [batch, 3, 224, 224], output `last_hidden_state` [batch, 197, hidden]), mean of the 196 patch
  * tokens (CLS excluded), L2-normalised.
  *
+ * The session lives on a worker thread (onnx-session.worker.js): onnxruntime-node 1.30 runs a model
+ * synchronously on the calling thread, which would freeze the API for the ~100 ms per image a
+ * ViTMAE-base run takes. With the worker, the main thread stays free and prepares the next batch
+ * (sharp decodes on libuv threads, the Pillow-exact resize and normalisation on the JS thread) while
+ * the model runs the current one.
+ *
  * Batching: `encode` and `encodeBatch` put images on one queue; a drain loop takes up to `batchSize`
- * images at a time, so concurrent `encode` calls are coalesced into model batches. The loop overlaps
- * preprocessing with inference: before running batch k it has already checked batch k+1 and started
- * decoding it on sharp's threads, which work while onnxruntime (synchronous on the JS thread in
- * onnxruntime-node 1.30) runs batch k. A bad image rejects only its own call.
+ * images at a time, so concurrent `encode` calls are coalesced into model batches. A bad image
+ * rejects only its own call.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import path from "node:path";
-import * as ort from "onnxruntime-node";
+import { Worker } from "node:worker_threads";
+import type { InferenceSession } from "onnxruntime-node";
 import { UnavailableError } from "../../domain/errors.ts";
 import type { ImageEncoder } from "../../ports/image-encoder.port.ts";
 import {
@@ -48,6 +53,86 @@ export interface OnnxImageEncoderOptions {
   readonly modelId?: string;
   /** Image checks and preprocessing; default limits 20 MB and 50 MP. */
   readonly preprocessor?: SharpImagePreprocessor;
+  /**
+   * Let onnxruntime's intra-op threads spin between operators (its default). Off leaves those CPU
+   * cycles to image decoding; BENCHMARKS.md ("## encoder") measures both. Default true.
+   */
+  readonly spinning?: boolean;
+}
+
+interface OutputTensor {
+  readonly dtype: string;
+  readonly dims: readonly number[];
+  readonly data: Float32Array;
+}
+
+type WorkerReply =
+  | { type: "ready"; inputNames: string[]; outputNames: string[]; inputMetadata: InferenceSession.ValueMetadata[] }
+  | { type: "result"; id: number; dtype: string; dims: number[]; data: Float32Array }
+  | { type: "error"; id?: number; message: string };
+
+/** One onnxruntime session on its own worker thread; runs are queued there one at a time. */
+class WorkerSession {
+  private readonly pending = new Map<number, { resolve: (t: OutputTensor) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly inputNames: readonly string[],
+    readonly outputNames: readonly string[],
+    readonly inputMetadata: readonly InferenceSession.ValueMetadata[],
+  ) {
+    worker.on("message", (msg: WorkerReply) => {
+      if (msg.type === "ready" || msg.id === undefined) return;
+      const call = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      if (msg.type === "result") call?.resolve({ dtype: msg.dtype, dims: msg.dims, data: msg.data });
+      else call?.reject(new Error(`onnxruntime: ${msg.message}`));
+    });
+    const fail = (e: Error): void => {
+      this.failure ??= new UnavailableError(`The image model stopped: ${e.message}`);
+      for (const call of this.pending.values()) call.reject(this.failure);
+      this.pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`worker exited with code ${code}`)));
+  }
+
+  static create(modelPath: string, options: InferenceSession.SessionOptions): Promise<WorkerSession> {
+    const worker = new Worker(new URL("./onnx-session.worker.js", import.meta.url), { workerData: { modelPath, options } });
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error): void => reject(e);
+      worker.once("error", onError);
+      worker.once("message", (msg: WorkerReply) => {
+        worker.off("error", onError);
+        if (msg.type === "ready") resolve(new WorkerSession(worker, msg.inputNames, msg.outputNames, msg.inputMetadata));
+        else {
+          const why = msg.type === "error" ? msg.message : "unexpected reply";
+          reject(new ModelFormatError(`${path.basename(modelPath)} could not be loaded by onnxruntime: ${why}`));
+          void worker.terminate();
+        }
+      });
+    });
+  }
+
+  /** Runs the model on `data` (moved to the worker, so unusable afterwards) and returns one output. */
+  run(input: string, output: string, data: Float32Array, dims: readonly number[]): Promise<OutputTensor> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: "run", id, input, output, data, dims }, [data.buffer as ArrayBuffer]);
+    });
+  }
+
+  async release(): Promise<void> {
+    if (this.failure) return;
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.failure = new UnavailableError("The image encoder is closed.");
+    this.worker.postMessage({ type: "close" });
+    await exited;
+  }
 }
 
 interface Job {
@@ -103,7 +188,7 @@ export class OnnxImageEncoder implements ImageEncoder {
   private closed = false;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: WorkerSession,
     private readonly preprocessor: SharpImagePreprocessor,
     /** Images per model run. */
     readonly batchSize: number,
@@ -128,12 +213,13 @@ export class OnnxImageEncoder implements ImageEncoder {
     const threads = options.threads ?? 0;
     const [modelSha256, session] = await Promise.all([
       sha256File(modelPath),
-      ort.InferenceSession.create(modelPath, {
+      WorkerSession.create(modelPath, {
         executionProviders: ["cpu"],
         graphOptimizationLevel: "all",
         executionMode: "sequential",
         interOpNumThreads: 1,
         ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+        ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
       }),
     ]);
     try {
@@ -168,13 +254,13 @@ export class OnnxImageEncoder implements ImageEncoder {
 
   /**
    * Runs the model on a prepared NCHW batch tensor (n × 3 × 224 × 224) and pools: no image
-   * decoding. Used by the benchmark to measure the model alone.
+   * decoding. `pixels` is moved to the model's thread and cannot be used afterwards. Used by the
+   * benchmark to measure the model alone.
    */
   async encodeTensor(pixels: Float32Array, n: number): Promise<Float32Array[]> {
-    const feeds = { [INPUT]: new ort.Tensor("float32", pixels, [n, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]) };
-    const out = (await this.session.run(feeds))[OUTPUT];
+    const out = await this.session.run(INPUT, OUTPUT, pixels, [n, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]);
     const [, seq, dim] = out.dims;
-    return meanPoolPatches(out.data as Float32Array, n, seq, dim);
+    return meanPoolPatches(out.data, n, seq, dim);
   }
 
   /** Waits for queued work, then releases the session. */
@@ -228,29 +314,37 @@ export class OnnxImageEncoder implements ImageEncoder {
     this.draining = true;
     try {
       await nextTurn(); // let the other encode() calls of this tick join the first batch
-      let current = this.queue.length > 0 ? await this.start(this.take()) : undefined;
-      while (current) {
-        const batch = await this.finish(current);
-        // Start the next batch's decoding before the (blocking) model run on this one.
-        if (this.queue.length > 0 && this.queue.length < this.batchSize) await nextTurn();
-        current = this.queue.length > 0 ? await this.start(this.take()) : undefined;
-        if (batch) {
-          try {
-            const vectors = await this.encodeTensor(batch.pixels, batch.jobs.length);
-            batch.jobs.forEach((job, i) => job.resolve(vectors[i]));
-          } catch (e) {
-            batch.jobs.forEach((job) => job.reject(e));
-          }
+      let batch = await this.prepare();
+      while (batch) {
+        const { jobs } = batch;
+        const running = this.encodeTensor(batch.pixels, jobs.length);
+        // While the model runs this batch on its thread, prepare the next one here.
+        const next = await this.prepare();
+        try {
+          const vectors = await running;
+          jobs.forEach((job, i) => job.resolve(vectors[i]));
+        } catch (e) {
+          jobs.forEach((job) => job.reject(e));
         }
+        batch = next;
       }
     } finally {
       this.draining = false;
       if (this.queue.length > 0) void this.drain();
     }
   }
+
+  /** Takes up to batchSize queued images and preprocesses them; undefined when nothing is left. */
+  private async prepare(): Promise<{ jobs: Job[]; pixels: Float32Array } | undefined> {
+    while (this.queue.length > 0) {
+      const batch = await this.finish(await this.start(this.take()));
+      if (batch) return batch;
+    }
+    return undefined;
+  }
 }
 
-async function validate(session: ort.InferenceSession, modelPath: string): Promise<{ dimension: number; fixedBatch: number | undefined }> {
+async function validate(session: WorkerSession, modelPath: string): Promise<{ dimension: number; fixedBatch: number | undefined }> {
   const name = path.basename(modelPath);
   if (!session.inputNames.includes(INPUT) || !session.outputNames.includes(OUTPUT)) {
     throw new ModelFormatError(
@@ -261,10 +355,9 @@ async function validate(session: ort.InferenceSession, modelPath: string): Promi
   const batchDim = meta && meta.isTensor ? meta.shape[0] : undefined;
   const fixedBatch = typeof batchDim === "number" && batchDim > 0 ? batchDim : undefined;
   const n = fixedBatch ?? 1;
-  const dummy = new ort.Tensor("float32", new Float32Array(n * IMAGE_TENSOR_LENGTH), [n, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]);
-  const out = (await session.run({ [INPUT]: dummy }))[OUTPUT];
-  if (out.type !== "float32" || out.dims.length !== 3 || out.dims[0] !== n) {
-    throw new ModelFormatError(`${name}: "${OUTPUT}" should be float32 [batch, tokens, hidden]; got ${out.type} [${out.dims.join(", ")}].`);
+  const out = await session.run(INPUT, OUTPUT, new Float32Array(n * IMAGE_TENSOR_LENGTH), [n, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]);
+  if (out.dtype !== "float32" || out.dims.length !== 3 || out.dims[0] !== n) {
+    throw new ModelFormatError(`${name}: "${OUTPUT}" should be float32 [batch, tokens, hidden]; got ${out.dtype} [${out.dims.join(", ")}].`);
   }
   const [, seq, dimension] = out.dims;
   if (seq !== UNMASKED_SEQUENCE_LENGTH) {
