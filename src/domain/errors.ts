@@ -22,6 +22,14 @@ export abstract class DomainError extends Error {
     this.name = new.target.name;
     this.field = field;
   }
+
+  /** The same error about another input path (an adapter says "image", the API says "image.base64"). */
+  atField(field: string): this {
+    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
+    Object.defineProperty(copy, "field", { value: field, enumerable: true });
+    return copy;
+  }
 }
 
 /** The input is well-formed GraphQL but wrong for the domain: an unknown artist, a year range that ends before it starts. */

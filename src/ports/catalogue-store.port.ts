@@ -2,7 +2,7 @@
  * The catalogue store: the source of truth for works, artists and provenance. Batched reads (by many
  * ids at once) exist so per-request loaders keep the SQL count bounded however many rows a page has.
  */
-import type { Artist, ArtistCredit, Artwork, ArtworkFields, ArtworkImage, ProvenanceEvent } from "../domain/artwork.ts";
+import type { Artist, ArtistCredit, Artwork, ArtworkFields, ArtworkImage, PaletteColour, ProvenanceEvent } from "../domain/artwork.ts";
 
 /** A work without its relations (what one row of a page holds). */
 export type ArtworkRow = Omit<Artwork, "artists" | "provenance" | "image">;
@@ -121,6 +121,8 @@ export interface CatalogueStore {
    * embedding jobs, all in one transaction: importing the same file twice changes nothing but the jobs.
    */
   importArtworks(records: readonly ImportRecord[]): Promise<ImportBatchResult>;
+  /** Sets (or replaces) a work's image and palette and enqueues its re-embedding, in one transaction. False when the work does not exist. */
+  setArtworkImage(id: string, image: ArtworkImage, palette: readonly PaletteColour[]): Promise<boolean>;
   /** The ids of the given artists that do not exist. */
   missingArtistIds(ids: readonly string[]): Promise<string[]>;
 }

@@ -336,6 +336,16 @@ export class PrismaCatalogueStore implements CatalogueStore {
     );
   }
 
+  async setArtworkImage(id: string, image: ArtworkImage, palette: readonly PaletteColour[]): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.artwork.updateMany({ where: { id }, data: { palette: formatPalette(palette), updatedAt: new Date() } });
+      if (count === 0) return false;
+      await tx.image.upsert({ where: { artworkId: id }, create: { ...image, artworkId: id }, update: { ...image } });
+      await tx.embeddingJob.create({ data: { artworkId: id, reason: "IMAGE_CHANGED" } });
+      return true;
+    });
+  }
+
   async missingArtistIds(ids: readonly string[]): Promise<string[]> {
     const found = await this.prisma.artist.findMany({ where: { id: { in: [...ids] } }, select: { id: true } });
     const have = new Set(found.map((f) => f.id));

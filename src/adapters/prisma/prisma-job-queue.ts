@@ -1,0 +1,61 @@
+/** JobQueue on the catalogue database (PostgreSQL or embedded): claims use FOR UPDATE SKIP LOCKED. */
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { EmbeddingReason } from "../../ports/catalogue-store.port.ts";
+import type { ClaimedJob, JobQueue, JobStatus } from "../../ports/job-queue.port.ts";
+
+export class PrismaJobQueue implements JobQueue {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async claim(limit: number, workerId: string, leaseMs: number): Promise<ClaimedJob[]> {
+    const leaseSeconds = Math.max(1, Math.round(leaseMs / 1000));
+    return this.prisma.$queryRawUnsafe<ClaimedJob[]>(
+      `UPDATE "EmbeddingJob" SET status = 'RUNNING', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
+       WHERE id IN (
+         SELECT j.id FROM "EmbeddingJob" j
+         WHERE ((j.status = 'PENDING' AND j."nextAttemptAt" <= now()) OR (j.status = 'RUNNING' AND j."lockedAt" < now() - make_interval(secs => $2)))
+           AND NOT EXISTS (
+             SELECT 1 FROM "EmbeddingJob" r
+             WHERE r."artworkId" = j."artworkId" AND r.status = 'RUNNING' AND r."lockedAt" >= now() - make_interval(secs => $2) AND r."lockedBy" <> $1)
+         ORDER BY j."createdAt"
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+       RETURNING id, "artworkId", reason, attempts`,
+      workerId,
+      leaseSeconds,
+      limit,
+    );
+  }
+
+  async complete(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.prisma.embeddingJob.updateMany({ where: { id: { in: [...jobIds] } }, data: { status: "DONE", lockedAt: null, lockedBy: null, lastError: null } });
+  }
+
+  async fail(jobId: string, error: string, retryAt: Date | null): Promise<void> {
+    await this.prisma.embeddingJob.update({
+      where: { id: jobId },
+      data: { status: retryAt ? "PENDING" : "FAILED", lastError: error.slice(0, 2000), nextAttemptAt: retryAt ?? new Date(), lockedAt: null, lockedBy: null },
+    });
+  }
+
+  async enqueue(artworkIds: readonly string[], reason: EmbeddingReason): Promise<void> {
+    if (artworkIds.length === 0) return;
+    await this.prisma.embeddingJob.createMany({ data: artworkIds.map((artworkId) => ({ artworkId, reason })) });
+  }
+
+  async counts(): Promise<Record<JobStatus, number>> {
+    const groups = await this.prisma.embeddingJob.groupBy({ by: ["status"], _count: { _all: true } });
+    const out: Record<JobStatus, number> = { PENDING: 0, RUNNING: 0, DONE: 0, FAILED: 0 };
+    for (const g of groups) out[g.status as JobStatus] = g._count._all;
+    return out;
+  }
+
+  async failures(limit: number) {
+    return this.prisma.embeddingJob.findMany({
+      where: { status: "FAILED" },
+      orderBy: { updatedAt: "desc" },
+      take: limit,
+      select: { artworkId: true, attempts: true, lastError: true },
+    });
+  }
+}
