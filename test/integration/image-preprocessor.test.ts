@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import sharp from "sharp";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   IMAGE_TENSOR_LENGTH,
@@ -170,6 +171,37 @@ describe(SharpImagePreprocessor.name, () => {
         expect(approx.mae).toBeLessThan(w >= 224 && h >= 224 ? 0.6 : 3.5);
       });
     }
+  });
+
+  it("should keep a solid colour solid and stay within the input's range at any size (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 700 }), fc.integer({ min: 1, max: 700 }), fc.integer({ min: 0, max: 255 }), (w, h, level) => {
+        const out = resizeBilinearPillow(solidRgb(w, h, [level, 255 - level, level >> 1]).data, w, h, 224, 224);
+        expect(out.length).toBe(PLANE * 3);
+        for (let i = 0; i < out.length; i += 3) {
+          if (out[i] !== level || out[i + 1] !== 255 - level || out[i + 2] !== level >> 1) return false;
+        }
+        return true;
+      }),
+      { numRuns: 60 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 400 }), fc.integer(), (w, h, seed) => {
+        const input = photoLikeRgb(w, h, seed >>> 0);
+        const out = resizeBilinearPillow(input.data, w, h, 224, 224);
+        for (let c = 0; c < 3; c++) {
+          let lo = 255;
+          let hi = 0;
+          for (let i = c; i < input.data.length; i += 3) {
+            lo = Math.min(lo, input.data[i]);
+            hi = Math.max(hi, input.data[i]);
+          }
+          for (let i = c; i < out.length; i += 3) if (out[i] < lo || out[i] > hi) return false;
+        }
+        return true;
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it("should fall back to sharp's linear kernel above exactMaxPixels", async () => {
