@@ -184,7 +184,8 @@ export function meanPoolPatches(hidden: Float32Array, n: number, seq: number, di
 /** ViTMAE image encoder on one onnxruntime session. Build it with `OnnxImageEncoder.open`. */
 export class OnnxImageEncoder implements ImageEncoder {
   private readonly queue: Job[] = [];
-  private draining = false;
+  /** The running drain loop, if any. */
+  private draining: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
@@ -195,6 +196,8 @@ export class OnnxImageEncoder implements ImageEncoder {
     readonly dimension: number,
     readonly modelId: string,
     readonly modelSha256: string,
+    /** Set when the model's batch dimension is fixed: shorter batches are padded to it. */
+    private readonly fixedBatch: number | undefined,
   ) {}
 
   /**
@@ -231,6 +234,7 @@ export class OnnxImageEncoder implements ImageEncoder {
         dimension,
         options.modelId ?? path.basename(modelPath).replace(/\.onnx$/i, ""),
         modelSha256,
+        fixedBatch,
       );
     } catch (e) {
       await session.release();
@@ -243,7 +247,7 @@ export class OnnxImageEncoder implements ImageEncoder {
     if (this.closed) return Promise.reject(new UnavailableError("The image encoder is closed."));
     return new Promise((resolve, reject) => {
       this.queue.push({ bytes, resolve, reject });
-      void this.drain();
+      this.draining ??= this.drain();
     });
   }
 
@@ -258,16 +262,25 @@ export class OnnxImageEncoder implements ImageEncoder {
    * benchmark to measure the model alone.
    */
   async encodeTensor(pixels: Float32Array, n: number): Promise<Float32Array[]> {
-    const out = await this.session.run(INPUT, OUTPUT, pixels, [n, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]);
+    let input = pixels.subarray(0, n * IMAGE_TENSOR_LENGTH);
+    let runBatch = n;
+    if (this.fixedBatch !== undefined && n < this.fixedBatch) {
+      input = new Float32Array(this.fixedBatch * IMAGE_TENSOR_LENGTH);
+      input.set(pixels.subarray(0, n * IMAGE_TENSOR_LENGTH));
+      runBatch = this.fixedBatch;
+    } else if (input.length !== pixels.length) {
+      input = input.slice();
+    }
+    const out = await this.session.run(INPUT, OUTPUT, input, [runBatch, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]);
     const [, seq, dim] = out.dims;
     return meanPoolPatches(out.data, n, seq, dim);
   }
 
-  /** Waits for queued work, then releases the session. */
+  /** Waits for queued work, then stops the model thread (until then it keeps the process alive). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.draining || this.queue.length > 0) await nextTurn();
+    while (this.draining) await this.draining;
     await this.session.release();
   }
 
@@ -310,8 +323,6 @@ export class OnnxImageEncoder implements ImageEncoder {
   }
 
   private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
     try {
       await nextTurn(); // let the other encode() calls of this tick join the first batch
       let batch = await this.prepare();
@@ -329,8 +340,8 @@ export class OnnxImageEncoder implements ImageEncoder {
         batch = next;
       }
     } finally {
-      this.draining = false;
-      if (this.queue.length > 0) void this.drain();
+      this.draining = undefined;
+      if (this.queue.length > 0) this.draining = this.drain();
     }
   }
 
