@@ -102,6 +102,10 @@ export interface CatalogueStore {
 
   listArtworks(filter: ArtworkFilter, sort: ArtworkSort, page: PageRequest): Promise<Page<ArtworkRow>>;
   countArtworks(filter: ArtworkFilter): Promise<number>;
+  /** Ids of the works matching a filter, at most `limit` (to narrow a vector search by catalogue conditions). */
+  artworkIdsMatching(filter: ArtworkFilter, limit: number): Promise<string[]>;
+  /** Every work id, a page at a time in id order (reindex, reconcile). */
+  artworkIdsAfter(afterId: string | null, limit: number): Promise<string[]>;
   listArtists(filter: ArtistFilter, page: PageRequest): Promise<Page<Artist>>;
   countArtists(filter: ArtistFilter): Promise<number>;
   /** Works per artist for many artists at once (newest first), at most `limit` each. */

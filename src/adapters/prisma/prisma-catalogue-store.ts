@@ -206,6 +206,16 @@ export class PrismaCatalogueStore implements CatalogueStore {
     return this.prisma.artwork.count({ where: artworkWhere(filter) });
   }
 
+  async artworkIdsMatching(filter: ArtworkFilter, limit: number): Promise<string[]> {
+    const rows = await this.prisma.artwork.findMany({ where: artworkWhere(filter), select: { id: true }, take: limit });
+    return rows.map((r) => r.id);
+  }
+
+  async artworkIdsAfter(afterId: string | null, limit: number): Promise<string[]> {
+    const rows = await this.prisma.artwork.findMany({ where: afterId ? { id: { gt: afterId } } : {}, select: { id: true }, orderBy: { id: "asc" }, take: limit });
+    return rows.map((r) => r.id);
+  }
+
   async listArtists(filter: ArtistFilter, page: PageRequest): Promise<Page<Artist>> {
     const result = await keysetPage(this.prisma.artist as never as KeysetQuery<ArtistModel>, artistWhere(filter), ARTIST_NAME, true, page);
     return { ...result, items: result.items.map((e) => ({ cursor: e.cursor, node: toArtist(e.node) })) };
