@@ -1,0 +1,143 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ModelFormatError, OnnxImageEncoder, meanPoolPatches } from "../../src/adapters/onnx/onnx-image-encoder.ts";
+import { DomainError, UnavailableError } from "../../src/domain/errors.ts";
+import { generateVitMae } from "../../src/model/vitmae-generator.ts";
+import { gradientRgb, photoLikeRgb, solidRgb, toJpeg, toPng } from "../support/images.ts";
+
+const MODEL = path.resolve(import.meta.dirname, "../../models/vit-mae-tiny.onnx");
+
+function norm(v: Float32Array): number {
+  return Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i] * b[i];
+  return dot / (norm(a) * norm(b));
+}
+
+describe(OnnxImageEncoder.name, () => {
+  let tmp: string;
+  let sut: OnnxImageEncoder;
+  let images: Uint8Array[];
+
+  beforeAll(async () => {
+    if (!existsSync(MODEL)) {
+      mkdirSync(path.dirname(MODEL), { recursive: true });
+      writeFileSync(MODEL, generateVitMae({ size: "tiny" }));
+    }
+    tmp = mkdtempSync(path.join(tmpdir(), "vitrine-onnx-"));
+    sut = await OnnxImageEncoder.open(MODEL, { threads: 1, batchSize: 4 });
+    images = [
+      await toJpeg(photoLikeRgb(640, 480, 1)),
+      await toPng(photoLikeRgb(300, 500, 2)),
+      await toPng(gradientRgb(224, 224)),
+      await toPng(solidRgb(100, 80, [20, 200, 90])),
+      await toJpeg(photoLikeRgb(1024, 768, 3)),
+      await toPng(photoLikeRgb(64, 48, 4)),
+    ];
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("should describe the model: hidden size, id and file checksum", () => {
+    expect(sut.dimension).toBe(32);
+    expect(sut.modelId).toBe("vit-mae-tiny");
+    expect(sut.modelSha256).toBe(createHash("sha256").update(readFileSync(MODEL)).digest("hex"));
+    expect(sut.batchSize).toBe(4);
+  });
+
+  it("should return the same unit vector for the same image", async () => {
+    const a = await sut.encode(images[0]);
+    const b = await sut.encode(images[0]);
+    expect(a.length).toBe(32);
+    expect(b).toEqual(a);
+    expect(norm(a)).toBeCloseTo(1, 5);
+  });
+
+  it("should give different images different vectors", async () => {
+    const vectors = await sut.encodeBatch(images);
+    for (let i = 0; i < vectors.length; i++) {
+      expect(norm(vectors[i])).toBeCloseTo(1, 5);
+      for (let j = i + 1; j < vectors.length; j++) expect(cosine(vectors[i], vectors[j])).toBeLessThan(0.9999);
+    }
+  });
+
+  it("should give the same vectors in batches (4 + 2) as one by one", async () => {
+    const run = vi.spyOn(sut, "encodeTensor");
+    try {
+      const batched = await sut.encodeBatch(images);
+      expect(run.mock.calls.map((c) => c[1])).toEqual([4, 2]);
+      run.mockClear();
+      const single: Float32Array[] = [];
+      for (const img of images) single.push(await sut.encode(img));
+      expect(run.mock.calls.map((c) => c[1])).toEqual([1, 1, 1, 1, 1, 1]);
+      for (let i = 0; i < images.length; i++) {
+        for (let d = 0; d < sut.dimension; d++) expect(Math.abs(batched[i][d] - single[i][d])).toBeLessThan(1e-5);
+      }
+    } finally {
+      run.mockRestore();
+    }
+  });
+
+  it("should coalesce concurrent encode calls into model batches", async () => {
+    const run = vi.spyOn(sut, "encodeTensor");
+    try {
+      const [alone] = await Promise.all([sut.encode(images[1])]);
+      run.mockClear();
+      const concurrent = await Promise.all([0, 1, 2, 3, 4].map((i) => sut.encode(images[i])));
+      expect(run.mock.calls.map((c) => c[1])).toEqual([4, 1]);
+      for (let d = 0; d < sut.dimension; d++) expect(Math.abs(concurrent[1][d] - alone[d])).toBeLessThan(1e-5);
+    } finally {
+      run.mockRestore();
+    }
+  });
+
+  it("should reject only the bad image of a coalesced batch, with its client error", async () => {
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
+    const cut = images[0].subarray(0, images[0].length >> 1);
+    const results = await Promise.allSettled([sut.encode(images[2]), sut.encode(svg), sut.encode(cut), sut.encode(images[3])]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    const codes = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as DomainError).code] : []));
+    expect(codes).toEqual(["UNSUPPORTED_MEDIA_TYPE", "BAD_USER_INPUT"]);
+    expect((results[0] as PromiseFulfilledResult<Float32Array>).value).toEqual(await sut.encode(images[2]));
+    await expect(sut.encodeBatch([images[0], svg])).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it("should refuse an export that kept the random masking, saying how to re-export", async () => {
+    const masked = path.join(tmp, "vit-mae-masked.onnx");
+    writeFileSync(masked, generateVitMae({ size: "tiny", masking: true }));
+    const e = await OnnxImageEncoder.open(masked).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(ModelFormatError);
+    expect((e as Error).message).toMatch(/returns 50 tokens per image, not 197/);
+    expect((e as Error).message).toContain('ViTMAEModel.from_pretrained("facebook/vit-mae-base", mask_ratio=0.0)');
+    expect((e as Error).message).toContain("vitrine model prepare IN OUT");
+  });
+
+  it("should report a missing model as unavailable", async () => {
+    await expect(OnnxImageEncoder.open(path.join(tmp, "nope.onnx"))).rejects.toBeInstanceOf(UnavailableError);
+  });
+});
+
+describe(meanPoolPatches.name, () => {
+  it("should average tokens 1..n-1 (not the CLS token) and L2-normalise", () => {
+    // 2 images × 3 tokens × 2 dims; token 0 is CLS and must be ignored.
+    const hidden = new Float32Array([100, -100, 1, 0, 3, 0, /* image 2 */ 5, 5, 0, 2, 0, 4]);
+    const [a, b] = meanPoolPatches(hidden, 2, 3, 2);
+    expect(Array.from(a)).toEqual([1, 0]);
+    expect(Array.from(b)).toEqual([0, 1]);
+    const [c] = meanPoolPatches(new Float32Array([9, 9, 3, 4, 3, 4]), 1, 3, 2);
+    expect(c[0]).toBeCloseTo(0.6, 6);
+    expect(c[1]).toBeCloseTo(0.8, 6);
+  });
+});
