@@ -2,7 +2,7 @@
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { VITMAE_SIZES, generateVitMae } from "../../src/model/vitmae-generator.ts";
-import { decodeModel, toNumber } from "../../src/model/onnx-proto.ts";
+import { decodeModel, toNumber, type ValueInfoProto } from "../../src/model/onnx-proto.ts";
 
 /** Runs the model `times` times in one session (onnxruntime seeds its random ops per process, so two sessions of one process draw the same noise). */
 async function runs(bytes: Uint8Array, batch: number, fill: (i: number) => number, times: number): Promise<Record<string, ort.Tensor>[]> {
@@ -23,7 +23,7 @@ const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(Buffer.fr
 describe(generateVitMae.name, () => {
   it("should declare the transformers export's interface with a dynamic batch", () => {
     const graph = decodeModel(generateVitMae({ size: "tiny" })).graph!;
-    const dims = (v: (typeof graph.input)[number] | undefined): (string | number)[] =>
+    const dims = (v: ValueInfoProto | undefined): (string | number)[] =>
       (v?.type?.tensor_type?.shape?.dim ?? []).map((d) => (Object.prototype.hasOwnProperty.call(d, "dim_param") ? d.dim_param! : toNumber(d.dim_value)));
     expect(graph.input!.map((v) => v.name)).toEqual(["pixel_values"]);
     expect(dims(graph.input![0])).toEqual(["batch_size", 3, 224, 224]);
