@@ -214,16 +214,85 @@ export interface ModelProto {
   metadata_props?: { key?: string; value?: string }[];
 }
 
-let modelType: protobuf.Type | undefined;
+let types: { model: protobuf.Type; graph: protobuf.Type; tensor: protobuf.Type } | undefined;
 
-function modelProtoType(): protobuf.Type {
-  modelType ??= protobuf.parse(ONNX_PROTO_SUBSET, { keepCase: true }).root.lookupType("onnx.ModelProto");
-  return modelType;
+function protoTypes(): { model: protobuf.Type; graph: protobuf.Type; tensor: protobuf.Type } {
+  if (!types) {
+    const root = protobuf.parse(ONNX_PROTO_SUBSET, { keepCase: true }).root;
+    types = { model: root.lookupType("onnx.ModelProto"), graph: root.lookupType("onnx.GraphProto"), tensor: root.lookupType("onnx.TensorProto") };
+  }
+  return types;
 }
 
-/** Serialises a model to the ONNX file format. */
+/** A shallow copy without one field that keeps the prototype and hidden `$unknowns` of a decoded message. */
+function without<T extends object>(message: T, field: keyof T): T {
+  const copy = Object.create(Object.getPrototypeOf(message)) as T;
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(message));
+  delete copy[field];
+  return copy;
+}
+
+function varintLength(n: number): number {
+  let len = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    len++;
+  }
+  return len;
+}
+
+function writeVarint(buf: Uint8Array, pos: number, n: number): number {
+  while (n >= 0x80) {
+    buf[pos++] = (n % 0x80) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  buf[pos++] = n;
+  return pos;
+}
+
+const TAG_GRAPH = (7 << 3) | 2; // ModelProto.graph
+const TAG_INITIALIZER = (5 << 3) | 2; // GraphProto.initializer
+const TAG_RAW_DATA = (9 << 3) | 2; // TensorProto.raw_data
+
+/**
+ * Serialises a model to the ONNX file format. Initializer bytes (raw_data) are copied once, straight
+ * into the output buffer: a 340 MB model needs about its own size in extra memory, not several times
+ * that (protobufjs's growing writer would copy it on every doubling).
+ */
 export function encodeModel(model: ModelProto): Uint8Array {
-  return modelProtoType().encode(model as protobuf.Message).finish();
+  const { model: modelType, graph: graphType, tensor: tensorType } = protoTypes();
+  const graph = model.graph;
+  if (!graph || !(graph.initializer ?? []).length) return modelType.encode(model as protobuf.Message).finish();
+  const head = modelType.encode(without(model, "graph") as protobuf.Message).finish();
+  const graphHead = graphType.encode(without(graph, "initializer") as protobuf.Message).finish();
+  const tensors = (graph.initializer ?? []).map((t) => {
+    const raw = t.raw_data && t.raw_data.length > 0 ? t.raw_data : undefined;
+    const tensorHead = tensorType.encode((raw ? without(t, "raw_data") : t) as protobuf.Message).finish();
+    const length = tensorHead.length + (raw ? 1 + varintLength(raw.length) + raw.length : 0);
+    return { tensorHead, raw, length };
+  });
+  const graphLength = graphHead.length + tensors.reduce((sum, t) => sum + 1 + varintLength(t.length) + t.length, 0);
+  const out = new Uint8Array(head.length + 1 + varintLength(graphLength) + graphLength);
+  out.set(head, 0);
+  let pos = head.length;
+  out[pos++] = TAG_GRAPH;
+  pos = writeVarint(out, pos, graphLength);
+  out.set(graphHead, pos);
+  pos += graphHead.length;
+  for (const { tensorHead, raw, length } of tensors) {
+    out[pos++] = TAG_INITIALIZER;
+    pos = writeVarint(out, pos, length);
+    out.set(tensorHead, pos);
+    pos += tensorHead.length;
+    if (raw) {
+      out[pos++] = TAG_RAW_DATA;
+      pos = writeVarint(out, pos, raw.length);
+      out.set(raw, pos);
+      pos += raw.length;
+    }
+  }
+  if (pos !== out.length) throw new Error(`encodeModel: wrote ${pos} bytes, expected ${out.length}`);
+  return out;
 }
 
 /**
@@ -231,7 +300,7 @@ export function encodeModel(model: ModelProto): Uint8Array {
  * subset are kept and written back by `encodeModel`.
  */
 export function decodeModel(bytes: Uint8Array): ModelProto {
-  return modelProtoType().decode(bytes) as unknown as ModelProto;
+  return protoTypes().model.decode(bytes) as unknown as ModelProto;
 }
 
 /** A protobuf 64-bit integer (number or Long) as a JS number. */
