@@ -1,0 +1,366 @@
+/**
+ * The embedded VectorIndex (the default when QDRANT_URL is not set): usearch HNSW graphs in memory,
+ * persisted in a folder (VITRINE_DATA_DIR/vectors) so a restart loads rather than rebuilds.
+ *
+ * Durability without slow writes: every upsert or delete is appended to the collection's write-ahead
+ * log and fsynced before it resolves; every SNAPSHOT_EVERY operations (and on close) the whole
+ * collection is written as a new generation folder (written under a .tmp name, fsynced, renamed),
+ * then CURRENT is switched to it by write-then-rename and the old generation and log are removed.
+ * Opening loads CURRENT's generation and replays its log; a torn last log line (a crash mid-append)
+ * is cut off, and leftover .tmp folders are removed. Aliases live in aliases.json, also written by
+ * write-then-rename.
+ *
+ * Layout: <dir>/aliases.json, <dir>/<collection>/{CURRENT, gen-N/{hnsw.usearch, vectors.f32,
+ * points.json}, wal-N.log}.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import type {
+  GroupQuery,
+  RecommendQuery,
+  VectorFilter,
+  VectorGroup,
+  VectorHit,
+  VectorIndex,
+  VectorPayload,
+  VectorPoint,
+  VectorQuery,
+} from "../../ports/vector-index.port.ts";
+import { compileFilter } from "./payload-filter.ts";
+import { newHnsw, UsearchCollection } from "./usearch-collection.ts";
+
+/** Log operations between snapshots. */
+const SNAPSHOT_EVERY = 20_000;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+interface Stored {
+  readonly collection: UsearchCollection;
+  generation: number;
+  log: FileHandle;
+  logged: number;
+  /** Serialises writes and snapshots of this collection. */
+  lock: Promise<void>;
+}
+
+interface LogLine {
+  readonly op: "upsert" | "delete";
+  readonly points?: { id: string; payload: VectorPayload; vector: string }[];
+  readonly ids?: string[];
+}
+
+function checkName(name: string): void {
+  if (!NAME.test(name)) throw new Error(`Not a valid collection or alias name: "${name}".`);
+}
+
+const gen = (n: number) => `gen-${String(n).padStart(6, "0")}`;
+const wal = (n: number) => `wal-${String(n).padStart(6, "0")}.log`;
+
+function writeDurably(file: string, data: string | Uint8Array): void {
+  const fd = openSync(file, "w");
+  try {
+    if (typeof data === "string") writeSync(fd, data);
+    else writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // some file systems cannot fsync a directory; the rename is still atomic
+  }
+}
+
+function toBase64(v: Float32Array): string {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64");
+}
+
+function fromBase64(s: string): Float32Array {
+  const b = Buffer.from(s, "base64");
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+export class UsearchVectorIndex implements VectorIndex {
+  private readonly collections = new Map<string, Stored>();
+  private aliases = new Map<string, string>();
+  private closed = false;
+
+  private constructor(private readonly dir: string) {}
+
+  /** Opens (or creates) the index folder and loads every collection in it. */
+  static async open(options: { dir: string }): Promise<UsearchVectorIndex> {
+    const index = new UsearchVectorIndex(options.dir);
+    mkdirSync(options.dir, { recursive: true });
+    const aliasFile = path.join(options.dir, "aliases.json");
+    if (existsSync(aliasFile)) index.aliases = new Map(Object.entries(JSON.parse(readFileSync(aliasFile, "utf8")) as Record<string, string>));
+    for (const entry of readdirSync(options.dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(path.join(options.dir, entry.name, "CURRENT"))) await index.load(entry.name);
+    }
+    return index;
+  }
+
+  async ensureCollection(name: string, dimension: number): Promise<void> {
+    checkName(name);
+    const existing = this.collections.get(name);
+    if (existing) {
+      if (existing.collection.dimension !== dimension) {
+        throw new Error(`Collection ${name} holds vectors of ${existing.collection.dimension} values, not ${dimension}.`);
+      }
+      return;
+    }
+    const folder = path.join(this.dir, name);
+    mkdirSync(folder, { recursive: true });
+    const stored: Stored = { collection: new UsearchCollection(dimension), generation: 0, log: null as unknown as FileHandle, logged: 0, lock: Promise.resolve() };
+    this.writeSnapshot(name, stored.collection, 0);
+    stored.log = await open(path.join(folder, wal(0)), "a");
+    this.collections.set(name, stored);
+  }
+
+  async upsert(collection: string, points: readonly VectorPoint[]): Promise<void> {
+    if (points.length === 0) return;
+    await this.write(collection, { op: "upsert", points: points.map((p) => ({ id: p.id, payload: p.payload, vector: toBase64(p.vector) })) }, (c) => {
+      for (const p of points) c.upsert(p);
+    });
+  }
+
+  async delete(collection: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.write(collection, { op: "delete", ids: [...ids] }, (c) => {
+      for (const id of ids) c.delete(id);
+    });
+  }
+
+  async get(collection: string, ids: readonly string[]): Promise<VectorPoint[]> {
+    const c = this.read(collection);
+    return ids.flatMap((id) => {
+      const p = c.get(id);
+      return p ? [p] : [];
+    });
+  }
+
+  async count(collection: string, filter?: VectorFilter): Promise<number> {
+    return this.read(collection).count(compileFilter(filter));
+  }
+
+  async search(collection: string, query: VectorQuery): Promise<VectorHit[]> {
+    const c = this.read(collection);
+    return c.search(query.vector, query.k, compileFilter(query.filter, query.excludeIds)).slice(0, query.k);
+  }
+
+  async searchGroups(collection: string, query: GroupQuery): Promise<VectorGroup[]> {
+    const c = this.read(collection);
+    const groupsOf = (hits: readonly VectorHit[]): VectorGroup[] => {
+      const groups = new Map<string, VectorHit[]>();
+      for (const h of hits) {
+        const key = h.payload.artistKeys[0] ?? h.id;
+        const g = groups.get(key);
+        if (!g) groups.set(key, [h]);
+        else if (g.length < query.groupSize) g.push(h);
+      }
+      return [...groups].slice(0, query.k).map(([key, hits]) => ({ key, hits }));
+    };
+    // ask for more hits until k groups are formed (or every passing point has been seen)
+    const predicate = compileFilter(query.filter, query.excludeIds);
+    const hits = c.search(query.vector, query.k * Math.max(4, query.groupSize * 2), predicate, (h) => new Set(h.map((x) => x.payload.artistKeys[0] ?? x.id)).size >= query.k);
+    return groupsOf(hits);
+  }
+
+  async recommend(collection: string, query: RecommendQuery): Promise<VectorHit[]> {
+    const c = this.read(collection);
+    if (query.positive.length === 0) throw new RangeError("recommend needs at least one positive example.");
+    const predicate = compileFilter(query.filter, query.excludeIds);
+    if (query.strategy === "AVERAGE_VECTOR") {
+      const q = averageQuery(query.positive, query.negative);
+      return c.search(q, query.k, predicate).slice(0, query.k);
+    }
+    // BEST_SCORE: candidates near each positive, each scored by its best example
+    const pool = new Map<string, VectorHit>();
+    for (const p of query.positive) for (const h of c.search(p, query.k * 4, predicate)) pool.set(h.id, h);
+    const cos = (a: Float32Array, b: Float32Array): number => {
+      let dot = 0;
+      let na = 0;
+      let nb = 0;
+      for (let i = 0; i < a.length; i++) {
+        dot += a[i] * b[i];
+        na += a[i] * a[i];
+        nb += b[i] * b[i];
+      }
+      return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+    };
+    const scored = [...pool.values()].map((h) => {
+      const v = (c.get(h.id) as VectorPoint).vector;
+      const pos = Math.max(...query.positive.map((p) => cos(p, v)));
+      const neg = query.negative.length ? Math.max(...query.negative.map((n) => cos(n, v))) : -Infinity;
+      return { ...h, score: pos > neg ? pos : -(neg * neg) };
+    });
+    return scored.sort((a, b) => b.score - a.score).slice(0, query.k);
+  }
+
+  async setAlias(alias: string, collection: string): Promise<void> {
+    checkName(alias);
+    if (!this.collections.has(collection)) throw new Error(`No collection named ${collection}.`);
+    const next = new Map(this.aliases).set(alias, collection);
+    const file = path.join(this.dir, "aliases.json");
+    writeDurably(`${file}.tmp`, JSON.stringify(Object.fromEntries(next)));
+    renameSync(`${file}.tmp`, file);
+    fsyncDir(this.dir);
+    this.aliases = next;
+  }
+
+  async resolveAlias(alias: string): Promise<string | null> {
+    return this.aliases.get(alias) ?? null;
+  }
+
+  async listCollections(): Promise<string[]> {
+    return [...this.collections.keys()].sort();
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    const stored = this.collections.get(name);
+    if (!stored) return;
+    await stored.lock;
+    this.collections.delete(name);
+    await stored.log.close();
+    rmSync(path.join(this.dir, name), { recursive: true, force: true });
+  }
+
+  async ids(collection: string, after: string | null, limit: number): Promise<string[]> {
+    return this.read(collection).idsAfter(after, limit);
+  }
+
+  /** Writes a snapshot of every collection and closes the logs. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [name, stored] of this.collections) {
+      await stored.lock;
+      if (stored.logged > 0) await this.snapshot(name, stored);
+      await stored.log.close();
+    }
+  }
+
+  private resolve(name: string): string {
+    return this.aliases.get(name) ?? name;
+  }
+
+  private read(name: string): UsearchCollection {
+    const stored = this.collections.get(this.resolve(name));
+    if (!stored) throw new Error(`No collection or alias named ${name}.`);
+    return stored.collection;
+  }
+
+  /** Logs the operation durably, applies it, and snapshots when the log has grown. */
+  private async write(name: string, line: LogLine, apply: (c: UsearchCollection) => void): Promise<void> {
+    const target = this.resolve(name);
+    const stored = this.collections.get(target);
+    if (!stored) throw new Error(`No collection or alias named ${name}.`);
+    if (this.closed) throw new Error("The vector index is closed.");
+    const run = stored.lock.then(async () => {
+      await stored.log.appendFile(`${JSON.stringify(line)}\n`);
+      await stored.log.datasync();
+      apply(stored.collection);
+      stored.logged += line.points?.length ?? line.ids?.length ?? 1;
+      if (stored.logged >= SNAPSHOT_EVERY) await this.snapshot(target, stored);
+    });
+    stored.lock = run.catch(() => {});
+    await run;
+  }
+
+  private async snapshot(name: string, stored: Stored): Promise<void> {
+    const next = stored.generation + 1;
+    this.writeSnapshot(name, stored.collection, next);
+    const folder = path.join(this.dir, name);
+    await stored.log.close();
+    stored.log = await open(path.join(folder, wal(next)), "a");
+    const previous = stored.generation;
+    stored.generation = next;
+    stored.logged = 0;
+    rmSync(path.join(folder, gen(previous)), { recursive: true, force: true });
+    rmSync(path.join(folder, wal(previous)), { force: true });
+  }
+
+  /** Writes generation `n` of a collection and makes it CURRENT (each step write-then-rename). */
+  private writeSnapshot(name: string, c: UsearchCollection, n: number): void {
+    const folder = path.join(this.dir, name);
+    const tmp = path.join(folder, `${gen(n)}.tmp`);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    c.hnsw.save(path.join(tmp, "hnsw.usearch"));
+    const m = c.matrix;
+    writeDurably(path.join(tmp, "vectors.f32"), new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
+    writeDurably(path.join(tmp, "points.json"), JSON.stringify({ dimension: c.dimension, ids: c.ids, payloads: c.payloads }));
+    fsyncDir(tmp);
+    rmSync(path.join(folder, gen(n)), { recursive: true, force: true });
+    renameSync(tmp, path.join(folder, gen(n)));
+    writeDurably(path.join(folder, "CURRENT.tmp"), gen(n));
+    renameSync(path.join(folder, "CURRENT.tmp"), path.join(folder, "CURRENT"));
+    fsyncDir(folder);
+  }
+
+  private async load(name: string): Promise<void> {
+    const folder = path.join(this.dir, name);
+    for (const e of readdirSync(folder)) if (e.endsWith(".tmp")) rmSync(path.join(folder, e), { recursive: true, force: true });
+    const current = readFileSync(path.join(folder, "CURRENT"), "utf8").trim();
+    const generation = Number(current.slice(4));
+    const genDir = path.join(folder, current);
+    const meta = JSON.parse(readFileSync(path.join(genDir, "points.json"), "utf8")) as { dimension: number; ids: (string | null)[]; payloads: (VectorPayload | null)[] };
+    const bytes = readFileSync(path.join(genDir, "vectors.f32"));
+    const vectors = new Float32Array(Math.max(bytes.byteLength / 4, meta.dimension * 64));
+    new Uint8Array(vectors.buffer).set(bytes);
+    const hnsw = newHnsw(meta.dimension);
+    if (meta.ids.some((id) => id !== null)) hnsw.load(path.join(genDir, "hnsw.usearch"));
+    const collection = new UsearchCollection(meta.dimension, hnsw, vectors);
+    meta.ids.forEach((id, slot) => collection.restoreSlot(slot, id, meta.payloads[slot]));
+
+    // replay the log written since this generation; cut a torn last line
+    const logFile = path.join(folder, wal(generation));
+    let logged = 0;
+    if (existsSync(logFile)) {
+      const text = readFileSync(logFile, "utf8");
+      let good = 0;
+      for (const line of text.split("\n")) {
+        if (good + line.length >= text.length) break; // no newline after it: torn (or the empty tail)
+        let parsed: LogLine;
+        try {
+          parsed = JSON.parse(line) as LogLine;
+        } catch {
+          break;
+        }
+        if (parsed.op === "upsert") for (const p of parsed.points ?? []) collection.upsert({ id: p.id, payload: p.payload, vector: fromBase64(p.vector) });
+        else for (const id of parsed.ids ?? []) collection.delete(id);
+        logged += parsed.points?.length ?? parsed.ids?.length ?? 1;
+        good += line.length + 1;
+      }
+      if (good < text.length) writeFileSync(logFile, Buffer.from(text, "utf8").subarray(0, Buffer.byteLength(text.slice(0, good))));
+    }
+    for (const e of readdirSync(folder)) {
+      if ((e.startsWith("gen-") && e !== current) || (e.startsWith("wal-") && e !== wal(generation))) rmSync(path.join(folder, e), { recursive: true, force: true });
+    }
+    this.collections.set(name, { collection, generation, log: await open(logFile, "a"), logged, lock: Promise.resolve() });
+  }
+}
+
+function averageQuery(positive: readonly Float32Array[], negative: readonly Float32Array[]): Float32Array {
+  const d = positive[0].length;
+  const avg = (vs: readonly Float32Array[]) => {
+    const out = new Float32Array(d);
+    for (const v of vs) for (let i = 0; i < d; i++) out[i] += v[i] / vs.length;
+    return out;
+  };
+  const pos = avg(positive);
+  if (negative.length === 0) return pos;
+  const neg = avg(negative);
+  for (let i = 0; i < d; i++) pos[i] = 2 * pos[i] - neg[i];
+  return pos;
+}

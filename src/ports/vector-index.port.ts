@@ -1,0 +1,120 @@
+/**
+ * Where blended vectors live and are searched (DESIGN.md, "VectorIndex port"): the embedded adapter
+ * (usearch, files in the data folder) or Qdrant. Services use only this interface, so both modes run
+ * the same service code and one contract test suite (test/contract) checks both adapters.
+ *
+ * Scores are cosine similarities (vectors are compared by angle; stored vectors are unit length).
+ * Collections are named per embedding version; readers use an alias, and every method that takes a
+ * collection name also accepts an alias and resolves it.
+ */
+
+/** What is stored beside a vector, for filters and grouping. */
+export interface VectorPayload {
+  /** Stable keys of the work's artists (artist ids); grouping by artist uses the first. */
+  readonly artistKeys: readonly string[];
+  readonly mediumCategory: string | null;
+  readonly department: string | null;
+  readonly yearStart: number | null;
+  readonly yearEnd: number | null;
+  /** True when the image part of the vector came from the work's image. */
+  readonly hasImage: boolean;
+  readonly embeddingVersion: string;
+}
+
+/** Any-of / none-of over a keyword field. */
+export interface KeywordCondition {
+  readonly any?: readonly string[];
+  readonly none?: readonly string[];
+}
+
+/** Conditions on the payload; all given conditions must hold. */
+export interface VectorFilter {
+  readonly artistKeys?: KeywordCondition;
+  readonly mediumCategories?: KeywordCondition;
+  /** The work is in one of these departments. */
+  readonly departments?: readonly string[];
+  /** The work's date range overlaps [yearFrom, yearTo] (an undated work never matches a year condition). */
+  readonly yearFrom?: number;
+  readonly yearTo?: number;
+  readonly hasImage?: boolean;
+  /** Restricts to (any) or away from (none) these point ids. */
+  readonly ids?: KeywordCondition;
+}
+
+export interface VectorPoint {
+  /** The artwork id (a UUID). */
+  readonly id: string;
+  readonly vector: Float32Array;
+  readonly payload: VectorPayload;
+}
+
+export interface VectorHit {
+  readonly id: string;
+  /** Cosine similarity to the query, −1 … 1. */
+  readonly score: number;
+  readonly payload: VectorPayload;
+}
+
+export interface VectorQuery {
+  readonly vector: Float32Array;
+  readonly k: number;
+  readonly filter?: VectorFilter;
+  /** Points never returned (the query work itself, works already liked). */
+  readonly excludeIds?: readonly string[];
+}
+
+export interface GroupQuery extends VectorQuery {
+  /** Best hits kept per group. */
+  readonly groupSize: number;
+}
+
+/** Hits of one artist (the first artist key); works without an artist form a group each. */
+export interface VectorGroup {
+  readonly key: string;
+  readonly hits: readonly VectorHit[];
+}
+
+export type RecommendStrategy = "AVERAGE_VECTOR" | "BEST_SCORE";
+
+/**
+ * "More like these, less like those", with Qdrant's two strategies:
+ * - AVERAGE_VECTOR: one search with avg(positive) + (avg(positive) − avg(negative)) (just avg(positive)
+ *   without negatives); scores are cosines to that query.
+ * - BEST_SCORE: each candidate is compared with every example; its score is its best positive
+ *   similarity when that beats its best negative one, else −(best negative)².
+ */
+export interface RecommendQuery {
+  readonly positive: readonly Float32Array[];
+  readonly negative: readonly Float32Array[];
+  readonly strategy: RecommendStrategy;
+  readonly k: number;
+  readonly filter?: VectorFilter;
+  readonly excludeIds?: readonly string[];
+}
+
+export interface VectorIndex {
+  /** Creates the collection with cosine vectors of `dimension` (and its payload indexes) if missing. */
+  ensureCollection(name: string, dimension: number): Promise<void>;
+  /** Inserts or replaces points; resolves when they are durable and searchable. */
+  upsert(collection: string, points: readonly VectorPoint[]): Promise<void>;
+  delete(collection: string, ids: readonly string[]): Promise<void>;
+  /** Stored points of these ids, in any order; unknown ids are left out. */
+  get(collection: string, ids: readonly string[]): Promise<VectorPoint[]>;
+  count(collection: string, filter?: VectorFilter): Promise<number>;
+  /** The k nearest points that pass the filter, best first; fewer only when fewer pass. */
+  search(collection: string, query: VectorQuery): Promise<VectorHit[]>;
+  /** The best k groups by artist, each with up to groupSize hits, best group first. */
+  searchGroups(collection: string, query: GroupQuery): Promise<VectorGroup[]>;
+  /** Recommendations from example vectors, best first (see RecommendQuery). */
+  recommend(collection: string, query: RecommendQuery): Promise<VectorHit[]>;
+  /** Points the alias at a collection (atomically replacing where it pointed before). */
+  setAlias(alias: string, collection: string): Promise<void>;
+  /** The collection an alias points at, or null. */
+  resolveAlias(alias: string): Promise<string | null>;
+  listCollections(): Promise<string[]>;
+  dropCollection(name: string): Promise<void>;
+  /** Every point id of a collection, in pages (reconcile). */
+  ids(collection: string, after: string | null, limit: number): Promise<string[]>;
+  /** Flushes and releases resources. */
+  close(): Promise<void>;
+}
