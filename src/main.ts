@@ -25,6 +25,25 @@ import { createHttpServer } from "./http/server.ts";
 import { ApiKeyService } from "./services/api-key.service.ts";
 import { CatalogueImportService } from "./services/catalogue-import.service.ts";
 import { CatalogueService } from "./services/catalogue.service.ts";
+import { UsearchVectorIndex } from "./adapters/embedded/usearch-vector-index.ts";
+import { FsBlobStore } from "./adapters/fs/fs-blob-store.ts";
+import { GuardedImageFetcher } from "./adapters/http/guarded-image-fetcher.ts";
+import { OnnxImageEncoder } from "./adapters/onnx/onnx-image-encoder.ts";
+import { PrismaJobQueue } from "./adapters/prisma/prisma-job-queue.ts";
+import { SharpImagePreprocessor } from "./adapters/sharp/sharp-image-preprocessor.ts";
+import { SharpPaletteExtractor } from "./adapters/sharp/sharp-palette-extractor.ts";
+import { MetadataEncoderV1 } from "./encoding/metadata-encoder.v1.ts";
+import { DEFAULT_SIMILARITY_WEIGHTS } from "./encoding/similarity-weights.ts";
+import { SimilarityResolver } from "./graphql/resolvers/similarity.resolver.ts";
+import type { CatalogueStore } from "./ports/catalogue-store.port.ts";
+import type { ImageEncoder } from "./ports/image-encoder.port.ts";
+import type { JobQueue } from "./ports/job-queue.port.ts";
+import type { VectorIndex } from "./ports/vector-index.port.ts";
+import { ArtworkEmbedder } from "./services/artwork-embedder.ts";
+import { ArtworkImageService } from "./services/artwork-image.service.ts";
+import { SimilarityService } from "./services/similarity.service.ts";
+import { VectorIndexService } from "./services/vector-index.service.ts";
+import { EmbeddingWorker, type WorkerPass } from "./worker/embedding.worker.ts";
 
 /** The bundled demo catalogue imported on a first start (data/demo/README.md). */
 export const DEMO_CATALOGUE = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../data/demo/catalogue.jsonl");
@@ -35,13 +54,18 @@ export interface AppOptions {
   readonly onQuery?: (sql: string) => void;
   /** Receives the bootstrap admin key when one is created (default: printed to stdout). */
   readonly onBootstrapKey?: (secret: string) => void;
+  /** An image encoder to use instead of loading config.model.path (benchmarks with synthetic image parts). */
+  readonly imageEncoder?: ImageEncoder;
 }
 
 export interface App {
   readonly config: Config;
   readonly log: Logger;
   readonly db: Database;
-  readonly services: { readonly catalogue: CatalogueService; readonly apiKeys: ApiKeyService; readonly importer: CatalogueImportService };
+  readonly services: { readonly catalogue: CatalogueService; readonly apiKeys: ApiKeyService; readonly importer: CatalogueImportService; readonly similarity: SimilarityService };
+  readonly core: Core;
+  /** The in-process embedding runner (null when VITRINE_INPROCESS_WORKER=0). */
+  readonly worker: EmbeddingWorker | null;
   readonly server: Server;
   readonly health: () => Promise<HealthReport>;
   /** Listens on config.port (0 = any free port); resolves to the base URL. */
@@ -49,8 +73,31 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Opens the stores, runs first-start chores (demo import, bootstrap key) and builds the HTTP server. */
-export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+/** Everything but HTTP: the stores, the index, the encoders and the services over them (the CLI uses it too). */
+export interface Core {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly db: Database;
+  readonly store: CatalogueStore;
+  readonly queue: JobQueue;
+  readonly index: VectorIndex;
+  readonly indexService: VectorIndexService;
+  readonly embedder: ArtworkEmbedder;
+  /** Why there is no image model (null when one is loaded). */
+  readonly modelProblem: string | null;
+  readonly images: ArtworkImageService;
+  readonly similarity: SimilarityService;
+  readonly catalogue: CatalogueService;
+  readonly apiKeys: ApiKeyService;
+  readonly importer: CatalogueImportService;
+  /** A worker over this core's queue, index and embedder (not started). */
+  createWorker(onPass?: (pass: WorkerPass) => void): EmbeddingWorker;
+  close(): Promise<void>;
+}
+
+/** Opens the catalogue store (migrating it), the vector index and the image model. */
+export async function openCore(config: Config, options: AppOptions = {}): Promise<Core> {
   const log = options.log ?? createLogger(config);
   const metrics = new Metrics();
   const db = await openDatabase({
@@ -64,9 +111,67 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (db.migrations.applied.length) log.info({ applied: db.migrations.applied, store: db.kind }, "migrations applied");
 
   const store = new PrismaCatalogueStore(db.prisma);
+  const queue = new PrismaJobQueue(db.prisma);
   const catalogue = new CatalogueService(store, { maxPageSize: config.limits.maxPageSize, defaultPageSize: 20 });
   const apiKeys = new ApiKeyService(new PrismaApiKeyStore(db.prisma));
   const importer = new CatalogueImportService(store);
+
+  const preprocessor = new SharpImagePreprocessor({ maxBytes: config.images.maxBytes, maxPixels: config.images.maxPixels });
+  const palettes = new SharpPaletteExtractor({ maxPixels: config.images.maxPixels });
+  const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
+  const images = new ArtworkImageService(store, preprocessor, palettes, blobs, new GuardedImageFetcher(config.images), config.images.maxBytes);
+
+  let encoder: ImageEncoder | null = options.imageEncoder ?? null;
+  let modelProblem: string | null = null;
+  if (!encoder) {
+    try {
+      encoder = await OnnxImageEncoder.open(config.model.path, { threads: config.model.threads, batchSize: config.model.batchSize, preprocessor });
+      log.info({ model: config.model.path, dimension: encoder.dimension }, "image model loaded");
+    } catch (e) {
+      modelProblem = e instanceof Error ? e.message : String(e);
+      log.warn({ model: config.model.path }, `similarity uses catalogue metadata only: ${modelProblem}`);
+    }
+  }
+  const embedder = new ArtworkEmbedder(new MetadataEncoderV1(), encoder, blobs, DEFAULT_SIMILARITY_WEIGHTS, log);
+
+  // the Qdrant client is loaded only when Qdrant is configured
+  const index: VectorIndex = config.qdrant
+    ? new (await import("./adapters/qdrant/qdrant-vector-index.ts")).QdrantVectorIndex(config.qdrant)
+    : await UsearchVectorIndex.open({ dir: path.join(config.dataDir, "vectors") });
+  const alias = config.qdrant?.collectionPrefix ?? "artworks";
+  const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
+  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
+
+  return {
+    config,
+    log,
+    metrics,
+    db,
+    store,
+    queue,
+    index,
+    indexService,
+    embedder,
+    modelProblem,
+    images,
+    similarity,
+    catalogue,
+    apiKeys,
+    importer,
+    createWorker: (onPass) => new EmbeddingWorker(queue, store, index, embedder, indexService, config.worker, log, onPass),
+    close: async () => {
+      indexService.close();
+      await index.close();
+      await encoder?.close();
+      await db.close();
+    },
+  };
+}
+
+/** Opens the stores, runs first-start chores (demo import, bootstrap key) and builds the HTTP server. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const core = await openCore(config, options);
+  const { log, metrics, db, store, catalogue, apiKeys, importer, indexService, similarity, images } = core;
 
   if (config.demo && (await store.countArtworks({})) === 0) {
     const t0 = Date.now();
@@ -84,8 +189,26 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [NodeResolver, new NodeResolver()],
     [ArtworkResolver, new ArtworkResolver(catalogue)],
     [ArtistResolver, new ArtistResolver(catalogue)],
-    [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue)],
+    [SimilarityResolver, new SimilarityResolver(similarity)],
+    [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images)],
   ]);
+
+  // vectors for what is in the catalogue: a new embedding version queues every work; the in-process
+  // runner (the embedded default) embeds them in the background with progress in the log
+  await indexService.init();
+  let worker: EmbeddingWorker | null = null;
+  if (config.worker.inProcess) {
+    let done = 0;
+    let lastLog = 0;
+    worker = core.createWorker((pass) => {
+      done += pass.upserted + pass.deleted;
+      if (Date.now() - lastLog > 2000) {
+        lastLog = Date.now();
+        void core.queue.counts().then((c) => log.info({ embedded: done, pending: c.PENDING + c.RUNNING, failed: c.FAILED }, "embedding works"));
+      }
+    });
+    worker.start();
+  }
   const schema = buildVitrineSchema(resolvers);
   const apollo = createApollo(schema, config.limits, metrics, log);
   await apollo.start();
@@ -93,8 +216,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const health = () =>
     checkHealth({
       store: async () => (await db.ping(), { status: "ok", kind: db.kind }),
-      index: async () => ({ status: "disabled", message: "Similarity search is not built yet." }),
-      model: async () => ({ status: "disabled", message: "Image embedding is not built yet." }),
+      index: async () => {
+        const st = await indexService.status();
+        const jobs = await core.queue.counts();
+        return {
+          status: st.state === "LIVE" ? "ok" : "degraded",
+          kind: config.qdrant ? "qdrant" : "embedded",
+          state: st.state,
+          collection: st.collection,
+          vectors: st.vectors,
+          pendingJobs: jobs.PENDING + jobs.RUNNING,
+          failedJobs: jobs.FAILED,
+          ...(st.state === "LIVE" ? {} : { message: "Rebuilding the index for a new embedding version; similar-work queries use the previous version until it completes." }),
+        };
+      },
+      model: async () =>
+        core.modelProblem
+          ? { status: "disabled", message: `Similarity uses catalogue metadata only. To add what works look like: ${core.modelProblem}`, path: config.model.path }
+          : { status: "ok", path: config.model.path, embeddingVersion: core.embedder.versionKey },
     });
 
   const makeContext = async (req: IncomingMessage, requestId: string): Promise<GraphQLContext> => {
@@ -111,7 +250,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config,
     log,
     db,
-    services: { catalogue, apiKeys, importer },
+    services: { catalogue, apiKeys, importer, similarity },
+    core,
+    worker,
     server,
     health,
     listen: () =>
@@ -130,7 +271,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           server.closeIdleConnections();
         });
         await apollo.stop();
-        await db.close();
+        await worker?.stop();
+        await core.close();
       })()),
   };
 }

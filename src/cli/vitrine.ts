@@ -10,6 +10,8 @@ import { registerApiKeyCommands } from "./commands/apikey.command.ts";
 import { registerImportCommand } from "./commands/import.command.ts";
 import { registerSchemaCommands } from "./commands/schema.command.ts";
 import { registerServeCommand } from "./commands/serve.command.ts";
+import { registerWorkerCommands } from "./commands/worker.command.ts";
+import { registerBenchCommand } from "./commands/bench.command.ts";
 
 export async function main(argv: readonly string[]): Promise<void> {
   let config: Config | undefined;
@@ -18,7 +20,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerServeCommand(program, getConfig);
   registerImportCommand(program, getConfig);
   registerApiKeyCommands(program, getConfig);
+  registerWorkerCommands(program, getConfig);
   registerModelCommands(program, getConfig);
+  registerBenchCommand(program);
   registerSchemaCommands(program);
   program.showHelpAfterError();
   try {

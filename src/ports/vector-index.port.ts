@@ -92,9 +92,20 @@ export interface RecommendQuery {
   readonly excludeIds?: readonly string[];
 }
 
+export interface CollectionInfo {
+  readonly name: string;
+  readonly dimension: number;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
 export interface VectorIndex {
-  /** Creates the collection with cosine vectors of `dimension` (and its payload indexes) if missing. */
-  ensureCollection(name: string, dimension: number): Promise<void>;
+  /**
+   * Creates the collection with cosine vectors of `dimension` (and its payload indexes) if missing,
+   * storing `metadata` with it (vitrine keeps the embedding version there).
+   */
+  ensureCollection(name: string, dimension: number, metadata?: Readonly<Record<string, unknown>>): Promise<void>;
+  /** A collection's (or an alias's target's) dimension and metadata; null when there is none. */
+  collectionInfo(name: string): Promise<CollectionInfo | null>;
   /** Inserts or replaces points; resolves when they are durable and searchable. */
   upsert(collection: string, points: readonly VectorPoint[]): Promise<void>;
   delete(collection: string, ids: readonly string[]): Promise<void>;

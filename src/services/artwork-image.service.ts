@@ -17,7 +17,7 @@ export interface ImageInputValue {
 }
 
 /** Reports an adapter's image error at the client's input path. */
-function atPath<T>(promise: Promise<T>, field: string): Promise<T> {
+export function atPath<T>(promise: Promise<T>, field: string): Promise<T> {
   return promise.catch((e: unknown) => {
     throw isDomainError(e) ? e.atField(field) : e;
   });
@@ -34,7 +34,7 @@ export class ArtworkImageService {
   ) {}
 
   /** The bytes of an image input, checked (size, header, format, pixel count) but not decoded. */
-  async read(input: ImageInputValue, path: string): Promise<{ bytes: Uint8Array; info: ImageInfo; sourceUrl: string | null }> {
+  async read(input: ImageInputValue, path: string): Promise<{ bytes: Uint8Array; info: ImageInfo; sourceUrl: string | null; field: string }> {
     const hasUrl = Boolean(input.url);
     const hasBase64 = Boolean(input.base64);
     if (hasUrl === hasBase64) throw new InvalidInputError(path, "Give the image as exactly one of `url` or `base64`.");
@@ -53,13 +53,13 @@ export class ArtworkImageService {
       bytes = await this.source.fetch(input.url as string, field);
     }
     const info = await atPath(this.inspector.inspect(bytes), field);
-    return { bytes, info, sourceUrl: hasUrl ? (input.url as string) : null };
+    return { bytes, info, sourceUrl: hasUrl ? (input.url as string) : null, field };
   }
 
   /** Stores an image for a work (replacing any earlier one) and queues the work for re-embedding. */
   async attach(artworkId: string, input: ImageInputValue, path = "image"): Promise<void> {
-    const { bytes, info, sourceUrl } = await this.read(input, path);
-    const palette = await atPath(this.palettes.extract(bytes), path);
+    const { bytes, info, sourceUrl, field } = await this.read(input, path);
+    const palette = await atPath(this.palettes.extract(bytes), field);
     const storageKey = await this.blobs.put(info.sha256, bytes);
     const ok = await this.store.setArtworkImage(
       artworkId,

@@ -22,6 +22,8 @@ export interface TestApp {
   readonly sql: { count: number; reset(): void };
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   admin<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Embeds and indexes every queued job now (what the worker does in the background). */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export interface TestAppOptions {
   readonly demo?: boolean;
   readonly env?: Record<string, string>;
   readonly config?: Partial<Config>;
+  /** Run the in-process embedding runner (default false: tests drain the queue with `drain()`). */
+  readonly worker?: boolean;
 }
 
 export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}): Promise<TestApp> {
@@ -41,6 +45,7 @@ export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}
       HOST: "127.0.0.1",
       VITRINE_DATA_DIR: dataDir,
       VITRINE_DEMO: options.demo === false ? "0" : "1",
+      VITRINE_INPROCESS_WORKER: options.worker ? "1" : "0",
       ...(database ? { DATABASE_URL: database.url } : {}),
       ...options.env,
     },
@@ -75,6 +80,9 @@ export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}
     sql,
     gql,
     admin: (q, v) => gql(q, v, { authorization: `Bearer ${adminKey}` }),
+    drain: async () => {
+      await app.core.createWorker().drain();
+    },
     stop: async () => {
       await app.stop();
       await database?.drop();

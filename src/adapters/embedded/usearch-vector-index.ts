@@ -17,6 +17,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type {
+  CollectionInfo,
   GroupQuery,
   RecommendQuery,
   VectorFilter,
@@ -36,6 +37,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 interface Stored {
   readonly collection: UsearchCollection;
+  readonly metadata: Readonly<Record<string, unknown>>;
   generation: number;
   log: FileHandle;
   logged: number;
@@ -110,7 +112,7 @@ export class UsearchVectorIndex implements VectorIndex {
     return index;
   }
 
-  async ensureCollection(name: string, dimension: number): Promise<void> {
+  async ensureCollection(name: string, dimension: number, metadata: Readonly<Record<string, unknown>> = {}): Promise<void> {
     checkName(name);
     const existing = this.collections.get(name);
     if (existing) {
@@ -121,10 +123,16 @@ export class UsearchVectorIndex implements VectorIndex {
     }
     const folder = path.join(this.dir, name);
     mkdirSync(folder, { recursive: true });
-    const stored: Stored = { collection: new UsearchCollection(dimension), generation: 0, log: null as unknown as FileHandle, logged: 0, lock: Promise.resolve() };
-    this.writeSnapshot(name, stored.collection, 0);
+    const stored: Stored = { collection: new UsearchCollection(dimension), metadata, generation: 0, log: null as unknown as FileHandle, logged: 0, lock: Promise.resolve() };
+    this.writeSnapshot(name, stored, 0);
     stored.log = await open(path.join(folder, wal(0)), "a");
     this.collections.set(name, stored);
+  }
+
+  async collectionInfo(name: string): Promise<CollectionInfo | null> {
+    const target = this.resolve(name);
+    const stored = this.collections.get(target);
+    return stored ? { name: target, dimension: stored.collection.dimension, metadata: stored.metadata } : null;
   }
 
   async upsert(collection: string, points: readonly VectorPoint[]): Promise<void> {
@@ -279,7 +287,7 @@ export class UsearchVectorIndex implements VectorIndex {
 
   private async snapshot(name: string, stored: Stored): Promise<void> {
     const next = stored.generation + 1;
-    this.writeSnapshot(name, stored.collection, next);
+    this.writeSnapshot(name, stored, next);
     const folder = path.join(this.dir, name);
     await stored.log.close();
     stored.log = await open(path.join(folder, wal(next)), "a");
@@ -291,7 +299,8 @@ export class UsearchVectorIndex implements VectorIndex {
   }
 
   /** Writes generation `n` of a collection and makes it CURRENT (each step write-then-rename). */
-  private writeSnapshot(name: string, c: UsearchCollection, n: number): void {
+  private writeSnapshot(name: string, stored: Pick<Stored, "collection" | "metadata">, n: number): void {
+    const c = stored.collection;
     const folder = path.join(this.dir, name);
     const tmp = path.join(folder, `${gen(n)}.tmp`);
     rmSync(tmp, { recursive: true, force: true });
@@ -299,7 +308,7 @@ export class UsearchVectorIndex implements VectorIndex {
     c.hnsw.save(path.join(tmp, "hnsw.usearch"));
     const m = c.matrix;
     writeDurably(path.join(tmp, "vectors.f32"), new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
-    writeDurably(path.join(tmp, "points.json"), JSON.stringify({ dimension: c.dimension, ids: c.ids, payloads: c.payloads }));
+    writeDurably(path.join(tmp, "points.json"), JSON.stringify({ dimension: c.dimension, metadata: stored.metadata, ids: c.ids, payloads: c.payloads }));
     fsyncDir(tmp);
     rmSync(path.join(folder, gen(n)), { recursive: true, force: true });
     renameSync(tmp, path.join(folder, gen(n)));
@@ -314,7 +323,7 @@ export class UsearchVectorIndex implements VectorIndex {
     const current = readFileSync(path.join(folder, "CURRENT"), "utf8").trim();
     const generation = Number(current.slice(4));
     const genDir = path.join(folder, current);
-    const meta = JSON.parse(readFileSync(path.join(genDir, "points.json"), "utf8")) as { dimension: number; ids: (string | null)[]; payloads: (VectorPayload | null)[] };
+    const meta = JSON.parse(readFileSync(path.join(genDir, "points.json"), "utf8")) as { dimension: number; metadata?: Record<string, unknown>; ids: (string | null)[]; payloads: (VectorPayload | null)[] };
     const bytes = readFileSync(path.join(genDir, "vectors.f32"));
     const vectors = new Float32Array(Math.max(bytes.byteLength / 4, meta.dimension * 64));
     new Uint8Array(vectors.buffer).set(bytes);
@@ -347,7 +356,7 @@ export class UsearchVectorIndex implements VectorIndex {
     for (const e of readdirSync(folder)) {
       if ((e.startsWith("gen-") && e !== current) || (e.startsWith("wal-") && e !== wal(generation))) rmSync(path.join(folder, e), { recursive: true, force: true });
     }
-    this.collections.set(name, { collection, generation, log: await open(logFile, "a"), logged, lock: Promise.resolve() });
+    this.collections.set(name, { collection, metadata: meta.metadata ?? {}, generation, log: await open(logFile, "a"), logged, lock: Promise.resolve() });
   }
 }
 

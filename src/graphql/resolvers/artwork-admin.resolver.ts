@@ -1,10 +1,12 @@
 /** Admin writes: create, update and delete works; create artists. Each needs an ADMIN key. */
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import type { ArtworkImageService } from "../../services/artwork-image.service.ts";
 import type { CatalogueService } from "../../services/catalogue.service.ts";
 import type { GraphQLContext } from "../context.ts";
 import { expectId, toGlobalId } from "../relay.ts";
 import { ArtistInput, ArtworkInput } from "../types/artwork.input.ts";
 import { ArtistPayload, ArtworkPayload, DeleteArtworkPayload } from "../types/payloads.type.ts";
+import { ImageInput } from "../types/similarity.types.ts";
 
 function decodeCredits(input: ArtworkInput): ArtworkInput {
   return input.artists
@@ -14,7 +16,10 @@ function decodeCredits(input: ArtworkInput): ArtworkInput {
 
 @Resolver()
 export class ArtworkAdminResolver {
-  constructor(private readonly catalogue: CatalogueService) {}
+  constructor(
+    private readonly catalogue: CatalogueService,
+    private readonly images: ArtworkImageService,
+  ) {}
 
   @Authorized("ADMIN")
   @Mutation(() => ArtworkPayload, { description: "Adds a work to the catalogue and queues it for similarity search. Needs an admin key." })
@@ -35,6 +40,21 @@ export class ArtworkAdminResolver {
   ): Promise<ArtworkPayload> {
     const internalId = expectId(id, "Artwork", "id");
     await this.catalogue.updateArtwork(internalId, decodeCredits(artwork));
+    ctx.loaders.artworkById.clear(internalId);
+    return { artwork: (await ctx.loaders.artworkById.load(internalId)) as never };
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => ArtworkPayload, {
+    description: "Sets or replaces a work's image (checked, stored by hash, its palette computed) and queues the work for re-embedding. Needs an admin key.",
+  })
+  async attachArtworkImage(
+    @Arg("id", () => ID, { description: "The work." }) id: string,
+    @Arg("image", () => ImageInput, { description: "The image, by URL or base64." }) image: ImageInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ArtworkPayload> {
+    const internalId = expectId(id, "Artwork", "id");
+    await this.images.attach(internalId, image, "image");
     ctx.loaders.artworkById.clear(internalId);
     return { artwork: (await ctx.loaders.artworkById.load(internalId)) as never };
   }

@@ -1,0 +1,28 @@
+/** `vitrine bench <name> [options]` (what `npm run bench -- <name>` runs): the benchmarks in bench/<name>.ts. */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Command } from "commander";
+
+const BENCH_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../bench");
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command("bench <name>")
+    .description(`Run a benchmark from bench/ (${available().join(", ")}); results are printed as markdown for BENCHMARKS.md`)
+    .allowUnknownOption(true)
+    .argument("[options...]", "options of that benchmark")
+    .action(async (name: string, options: string[]) => {
+      if (!available().includes(name)) throw new Error(`No benchmark named "${name}"; there are: ${available().join(", ")}.`);
+      const mod = (await import(pathToFileURL(path.join(BENCH_DIR, `${name}.ts`)).href)) as { run(args: string[]): Promise<void> };
+      await mod.run(options);
+    });
+}
+
+function available(): string[] {
+  try {
+    return readdirSync(BENCH_DIR).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The vector side of the command line:
+ * - `vitrine worker`: embeds queued works and writes their vectors (services mode; the API runs the
+ *   same runner in-process in the embedded default). `--once` drains the queue and exits.
+ * - `vitrine reindex`: queues every work for re-embedding (after a model or weights change the API
+ *   does this by itself for the new embedding version).
+ * - `vitrine reconcile`: compares the catalogue with the index; `--repair` fixes the drift.
+ */
+import type { Command } from "commander";
+import type { Config } from "../../config/config.ts";
+import { openCore } from "../../main.ts";
+import { ReconcileService } from "../../services/reconcile.service.ts";
+
+export function registerWorkerCommands(program: Command, getConfig: () => Config): void {
+  program
+    .command("worker")
+    .description("Embed queued works and write their vectors; runs until SIGTERM (or, with --once, until the queue is empty)")
+    .option("--once", "drain the queue and exit")
+    .action(async (opts: { once?: boolean }) => {
+      const core = await openCore(getConfig());
+      await core.indexService.init();
+      let done = 0;
+      let lastLog = 0;
+      const worker = core.createWorker((pass) => {
+        done += pass.upserted + pass.deleted;
+        if (Date.now() - lastLog > 2000) {
+          lastLog = Date.now();
+          void core.queue.counts().then((c) => core.log.info({ embedded: done, pending: c.PENDING + c.RUNNING, failed: c.FAILED }, "embedding works"));
+        }
+      });
+      if (opts.once) {
+        const total = await worker.drain();
+        const counts = await core.queue.counts();
+        process.stdout.write(`embedded ${total.upserted}, removed ${total.deleted}, failed ${counts.FAILED}; ${counts.PENDING} waiting for a retry\n`);
+        await core.close();
+        return;
+      }
+      core.log.info({ collection: core.indexService.collection }, "embedding worker started");
+      worker.start();
+      await new Promise<void>((resolve) => {
+        process.once("SIGTERM", () => resolve());
+        process.once("SIGINT", () => resolve());
+      });
+      core.log.info("stopping after the current batch");
+      await worker.stop();
+      await core.close();
+    });
+
+  program
+    .command("reindex")
+    .description("Queue every work for re-embedding into the current embedding version's collection")
+    .option("--drain", "also embed them now, in this process")
+    .action(async (opts: { drain?: boolean }) => {
+      const core = await openCore(getConfig());
+      try {
+        await core.indexService.init();
+        const n = await core.indexService.enqueueAll("REINDEX");
+        process.stdout.write(`queued ${n} works for ${core.indexService.collection}\n`);
+        if (opts.drain) {
+          const total = await core.createWorker().drain();
+          process.stdout.write(`embedded ${total.upserted}, removed ${total.deleted}, failed ${total.failed}\n`);
+        }
+      } finally {
+        await core.close();
+      }
+    });
+
+  program
+    .command("reconcile")
+    .description("Compare the catalogue with the vector index; --repair queues works without a vector and removes vectors of deleted works")
+    .option("--repair", "fix what is found")
+    .action(async (opts: { repair?: boolean }) => {
+      const core = await openCore(getConfig());
+      try {
+        await core.indexService.init();
+        const report = await new ReconcileService(core.store, core.index, core.queue).run(core.indexService.collection, { repair: Boolean(opts.repair) });
+        process.stdout.write(
+          `${report.works} works, ${report.vectors} vectors in ${core.indexService.collection}: ${report.missing} works without a vector, ${report.orphaned} vectors of deleted works` +
+            (report.repaired ? " (repaired: missing works queued, orphans removed)\n" : (report.missing || report.orphaned ? "; run with --repair to fix\n" : "\n")),
+        );
+        if (!report.repaired && (report.missing || report.orphaned)) process.exitCode = 3;
+      } finally {
+        await core.close();
+      }
+    });
+}

@@ -1,0 +1,156 @@
+/** Similar works, search by image, recommendations and pair explanations; delegates to SimilarityService. */
+import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Int, Query, Resolver } from "type-graphql";
+import { Max, Min } from "class-validator";
+import type { ScoreParts } from "../../encoding/blend.ts";
+import type { SimilarityWeightsInput } from "../../encoding/similarity-weights.ts";
+import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
+import type { SimilarityService, SimilarResult } from "../../services/similarity.service.ts";
+import type { GraphQLContext } from "../context.ts";
+import { expectId } from "../relay.ts";
+import { ArtworkFilter } from "../types/artwork-filter.input.ts";
+import {
+  ImageInput,
+  RecommendationExclusions,
+  RecommendationStrategy,
+  SimilarArtworkConnection,
+  SimilarityBreakdown,
+  SimilarityWeights,
+} from "../types/similarity.types.ts";
+import { toArtworkFilter } from "./filter.mapper.ts";
+
+@ArgsType()
+class TopKArgs {
+  @Field(() => Int, { defaultValue: 10, description: "How many works, from 1 to 100. Default 10." })
+  @Min(1)
+  @Max(100)
+  first!: number;
+
+  @Field(() => ArtworkFilter, { nullable: true, description: "Only works meeting these conditions; still up to `first` results when the filter is narrow." })
+  filter?: ArtworkFilter;
+
+  @Field(() => SimilarityWeights, { nullable: true, description: "How much the image and each metadata group count; left out: the weights the index was built with." })
+  weights?: SimilarityWeights;
+}
+
+@ArgsType()
+class SimilarArgs extends TopKArgs {
+  @Field(() => ID, { description: "The work to find similar works for; it never appears in its own results." })
+  id!: string;
+
+  @Field(() => Float, { nullable: true, description: "From 0 (closest first) to 1 (most varied): trades closeness for variety among the results. Default 0." })
+  @Min(0)
+  @Max(1)
+  diversity?: number;
+
+  @Field(() => Boolean, { nullable: true, description: "At most one work per artist. Default false." })
+  groupByArtist?: boolean;
+}
+
+@ArgsType()
+class SearchByImageArgs extends TopKArgs {
+  @Field(() => ImageInput, { description: "The image to search with." })
+  image!: ImageInput;
+}
+
+@ArgsType()
+class RecommendationsArgs {
+  @Field(() => [ID], { description: "Works the visitor liked (at least one)." })
+  positive!: string[];
+
+  @Field(() => [ID], { nullable: true, description: "Works the visitor disliked; results move away from them." })
+  negative?: string[];
+
+  @Field(() => RecommendationExclusions, { nullable: true, description: "Artists, categories or works never to recommend." })
+  exclude?: RecommendationExclusions;
+
+  @Field(() => RecommendationStrategy, { defaultValue: RecommendationStrategy.AVERAGE_VECTOR, description: "How likes and dislikes combine. Default AVERAGE_VECTOR." })
+  strategy!: RecommendationStrategy;
+
+  @Field(() => Int, { defaultValue: 10, description: "How many works, from 1 to 100. Default 10." })
+  @Min(1)
+  @Max(100)
+  first!: number;
+
+  @Field(() => ArtworkFilter, { nullable: true, description: "Only works meeting these conditions." })
+  filter?: ArtworkFilter;
+
+  @Field(() => SimilarityWeights, { nullable: true, description: "How much the image and each metadata group count." })
+  weights?: SimilarityWeights;
+}
+
+function toWeights(w: SimilarityWeights | undefined | null): SimilarityWeightsInput | null {
+  if (!w) return null;
+  return { image: w.image, metadata: w.metadata, groups: { artist: w.artist, medium: w.medium, time: w.time, provenance: w.provenance, size: w.size, palette: w.palette } };
+}
+
+export function toBreakdown(p: ScoreParts): SimilarityBreakdown {
+  return { score: p.total, image: p.image, metadata: p.metadata, groups: { ...p.groups }, ...p.groups };
+}
+
+async function toConnection(result: SimilarResult, ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
+  const rows = await ctx.loaders.artworkById.loadMany(result.hits.map((h) => h.artworkId));
+  const edges = result.hits.flatMap((h, i) => {
+    const row = rows[i];
+    // a work deleted after it was found is left out (its vector is being removed)
+    if (!row || row instanceof Error) return [];
+    return [{ node: row as ArtworkRow as never, score: h.score, breakdown: toBreakdown(h.parts) }];
+  });
+  return { edges, embeddingVersion: result.embeddingVersion };
+}
+
+@Resolver()
+export class SimilarityResolver {
+  constructor(private readonly similarity: SimilarityService) {}
+
+  @Query(() => SimilarArtworkConnection, {
+    description: "Works most similar to one work, by image and metadata, best first; each with its score split into parts.",
+    complexity: ({ args, childComplexity }) => 10 + (args.first ?? 10) * Math.max(childComplexity, 1),
+  })
+  async similarArtworks(@Args() args: SimilarArgs, @Ctx() ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
+    const result = await this.similarity.similarTo(expectId(args.id, "Artwork", "id"), {
+      k: args.first,
+      weights: toWeights(args.weights),
+      filter: toArtworkFilter(args.filter, "filter"),
+      diversity: args.diversity,
+      groupByArtist: args.groupByArtist,
+    });
+    return toConnection(result, ctx);
+  }
+
+  @Query(() => SimilarArtworkConnection, {
+    description: "Works that look most like an image (given by URL or base64), best first.",
+    complexity: ({ args, childComplexity }) => 50 + (args.first ?? 10) * Math.max(childComplexity, 1),
+  })
+  async searchByImage(@Args() args: SearchByImageArgs, @Ctx() ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
+    const result = await this.similarity.searchByImage(args.image, { k: args.first, weights: toWeights(args.weights), filter: toArtworkFilter(args.filter, "filter") });
+    return toConnection(result, ctx);
+  }
+
+  @Query(() => SimilarArtworkConnection, {
+    description: "Works to recommend from liked and disliked works, steering away from excluded artists, categories or works.",
+    complexity: ({ args, childComplexity }) => 10 + (args.first ?? 10) * Math.max(childComplexity, 1),
+  })
+  async recommendations(@Args() args: RecommendationsArgs, @Ctx() ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
+    const result = await this.similarity.recommend({
+      positive: args.positive.map((id, i) => expectId(id, "Artwork", `positive[${i}]`)),
+      negative: args.negative?.map((id, i) => expectId(id, "Artwork", `negative[${i}]`)),
+      excludeArtistIds: args.exclude?.artistIds?.map((id, i) => expectId(id, "Artist", `exclude.artistIds[${i}]`)),
+      excludeMediumCategories: args.exclude?.mediumCategories,
+      excludeArtworkIds: args.exclude?.artworkIds?.map((id, i) => expectId(id, "Artwork", `exclude.artworkIds[${i}]`)),
+      strategy: args.strategy,
+      k: args.first,
+      filter: toArtworkFilter(args.filter, "filter"),
+      weights: toWeights(args.weights),
+    });
+    return toConnection(result, ctx);
+  }
+
+  @Query(() => SimilarityBreakdown, { description: "How similar two works are, with the score split into image, metadata and per-group parts." })
+  async explainSimilarity(
+    @Arg("a", () => ID, { description: "The first work." }) a: string,
+    @Arg("b", () => ID, { description: "The second work." }) b: string,
+    @Arg("weights", () => SimilarityWeights, { nullable: true, description: "Weights to score with; left out: the index's." }) weights: SimilarityWeights | undefined,
+  ): Promise<SimilarityBreakdown> {
+    return toBreakdown(await this.similarity.explainPair(expectId(a, "Artwork", "a"), expectId(b, "Artwork", "b"), toWeights(weights)));
+  }
+}

@@ -1,0 +1,152 @@
+/** Inputs and outputs of the similarity queries: weights, image input, exclusions, scored edges. */
+import { MaxLength, Min } from "class-validator";
+import { Field, Float, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Artwork } from "./artwork.type.ts";
+import { MediumCategory } from "./medium-category.enum.ts";
+
+@InputType({ description: "How much each part counts in a similarity score. `image` and `metadata` are scaled to sum to 1; left out, the defaults (0.5 each)." })
+export class SimilarityWeights {
+  @Field(() => Float, { nullable: true, description: "What the works look like (image embedding). Default 0.5." })
+  @Min(0)
+  image?: number;
+
+  @Field(() => Float, { nullable: true, description: "What is known about them (the groups below together). Default 0.5." })
+  @Min(0)
+  metadata?: number;
+
+  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.artist`." })
+  @Min(0)
+  artist?: number;
+
+  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.medium`." })
+  @Min(0)
+  medium?: number;
+
+  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.time`." })
+  @Min(0)
+  time?: number;
+
+  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.provenance`." })
+  @Min(0)
+  provenance?: number;
+
+  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.size`." })
+  @Min(0)
+  size?: number;
+
+  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.palette`." })
+  @Min(0)
+  palette?: number;
+}
+
+@ObjectType({ description: "Per-group parts of the metadata score; they add up to `metadata`." })
+export class MetadataScoreParts {
+  @Field(() => Float, { description: "Contribution of the artist group." })
+  artist!: number;
+
+  @Field(() => Float, { description: "Contribution of the medium group." })
+  medium!: number;
+
+  @Field(() => Float, { description: "Contribution of the date group." })
+  time!: number;
+
+  @Field(() => Float, { description: "Contribution of the provenance group." })
+  provenance!: number;
+
+  @Field(() => Float, { description: "Contribution of the size group." })
+  size!: number;
+
+  @Field(() => Float, { description: "Contribution of the colour group." })
+  palette!: number;
+}
+
+@ObjectType({ description: "Why two works scored as they did: the score split into parts that add up to it." })
+export class SimilarityBreakdown {
+  @Field(() => Float, { description: "The whole score, from -1 to 1; higher is closer. Equals image + metadata." })
+  score!: number;
+
+  @Field(() => Float, { description: "Contribution of the image part (0 when either work has no image)." })
+  image!: number;
+
+  @Field(() => Float, { description: "Contribution of the metadata part; the sum of `groups`." })
+  metadata!: number;
+
+  @Field(() => MetadataScoreParts, { description: "The metadata part split by group." })
+  groups!: MetadataScoreParts;
+
+  // artist, medium, … also at the top level, as the weights take them
+  @Field(() => Float, { description: "Same as `groups.artist`." })
+  artist!: number;
+
+  @Field(() => Float, { description: "Same as `groups.medium`." })
+  medium!: number;
+
+  @Field(() => Float, { description: "Same as `groups.time`." })
+  time!: number;
+
+  @Field(() => Float, { description: "Same as `groups.provenance`." })
+  provenance!: number;
+
+  @Field(() => Float, { description: "Same as `groups.size`." })
+  size!: number;
+
+  @Field(() => Float, { description: "Same as `groups.palette`." })
+  palette!: number;
+}
+
+@ObjectType({ description: "A similar work with its score and the score's parts." })
+export class SimilarArtworkEdge {
+  @Field(() => Artwork, { description: "The similar work." })
+  node!: Artwork;
+
+  @Field(() => Float, { description: "Similarity to the query, from -1 to 1; higher is closer." })
+  score!: number;
+
+  @Field(() => SimilarityBreakdown, { description: "The score split into image, metadata and per-group parts that add up to `score`." })
+  breakdown!: SimilarityBreakdown;
+}
+
+@ObjectType({ description: "Works ranked by similarity, best first (a bounded top-k list, not paged)." })
+export class SimilarArtworkConnection {
+  @Field(() => [SimilarArtworkEdge], { description: "The works, best first." })
+  edges!: SimilarArtworkEdge[];
+
+  @Field(() => String, { description: "Embedding version the scores come from; changes when the model, the metadata encoder or the stored weights change." })
+  embeddingVersion!: string;
+}
+
+@InputType({ description: "An image to search with: exactly one of `url` or `base64`." })
+export class ImageInput {
+  @Field(() => String, { nullable: true, description: "Public http(s) URL of the image; fetched with a timeout and a size cap. Private and loopback addresses are refused." })
+  @MaxLength(4096)
+  url?: string;
+
+  @Field(() => String, { nullable: true, description: "The image file, base64-encoded (a data: URL prefix is accepted). JPEG, PNG, WebP, TIFF, GIF or AVIF; at most 20 MB by default." })
+  base64?: string;
+}
+
+@InputType({ description: "What recommendations must steer away from." })
+export class RecommendationExclusions {
+  @Field(() => [ID], { nullable: true, description: "Leave out works by these artists." })
+  artistIds?: string[];
+
+  @Field(() => [MediumCategory], { nullable: true, description: "Leave out works in these medium categories." })
+  mediumCategories?: MediumCategory[];
+
+  @Field(() => [ID], { nullable: true, description: "Leave out these works." })
+  artworkIds?: string[];
+}
+
+export enum RecommendationStrategy {
+  AVERAGE_VECTOR = "AVERAGE_VECTOR",
+  BEST_SCORE = "BEST_SCORE",
+}
+registerEnumType(RecommendationStrategy, {
+  name: "RecommendationStrategy",
+  description: "How liked and disliked works combine into one ranking.",
+  valuesConfig: {
+    AVERAGE_VECTOR: { description: "Search near the average of the liked works, pushed away from the disliked ones. Fast; best when the likes agree." },
+    BEST_SCORE: { description: "Rank each candidate by its best match among the liked works, penalised when it is closer to a disliked one. Keeps varied tastes apart." },
+  },
+});
+

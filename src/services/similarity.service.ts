@@ -1,0 +1,269 @@
+/**
+ * Similar works, search by image, recommendations and explanations, over the VectorIndex port. Scores
+ * are dot products of blended vectors, split into parts that add up to them (encoding/blend.ts);
+ * query-time weights rescale the query's parts (query scaling: see BENCHMARKS.md for its recall).
+ */
+import type { Artwork } from "../domain/artwork.ts";
+import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
+import { explain, reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
+import { maximalMarginalRelevance } from "../encoding/mmr.ts";
+import { dotSlice } from "../encoding/normalise.ts";
+import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
+import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
+import type { PaletteExtractor } from "../ports/palette-extractor.port.ts";
+import type { VectorFilter, VectorIndex } from "../ports/vector-index.port.ts";
+import type { ArtworkEmbedder } from "./artwork-embedder.ts";
+import { atPath, type ArtworkImageService, type ImageInputValue } from "./artwork-image.service.ts";
+
+/** One scored work. `parts.total` is the score. */
+export interface SimilarHit {
+  readonly artworkId: string;
+  readonly score: number;
+  readonly parts: ScoreParts;
+}
+
+export interface SimilarResult {
+  readonly hits: readonly SimilarHit[];
+  readonly embeddingVersion: string;
+}
+
+export interface SimilarOptions {
+  readonly k: number;
+  readonly weights?: SimilarityWeightsInput | null;
+  readonly filter?: ArtworkFilter;
+  /** 0 (pure relevance) … 1 (most varied); MMR over a wider candidate set. */
+  readonly diversity?: number | null;
+  /** At most one work per artist. */
+  readonly groupByArtist?: boolean | null;
+}
+
+export type RecommendationStrategy = "AVERAGE_VECTOR" | "BEST_SCORE";
+
+export interface RecommendOptions {
+  readonly positive: readonly string[];
+  readonly negative?: readonly string[];
+  readonly excludeArtistIds?: readonly string[];
+  readonly excludeMediumCategories?: readonly string[];
+  readonly excludeArtworkIds?: readonly string[];
+  readonly strategy: RecommendationStrategy;
+  readonly k: number;
+  readonly filter?: ArtworkFilter;
+  readonly weights?: SimilarityWeightsInput | null;
+}
+
+/** How to read the live collection's vectors: their layout, the weights they were blended with, their version. */
+export interface ReadView {
+  readonly versionKey: string;
+  readonly layout: BlendLayout;
+  readonly weights: SimilarityWeights;
+}
+
+/** Where readers find the live collection. */
+export interface IndexTarget {
+  /** Alias (or collection) that queries read. */
+  readCollection(): string;
+  /** The live collection's layout and weights (another version's while a reindex is being built). */
+  readView(): ReadView;
+  /** Throws UnavailableError while the live collection holds another embedding version's vectors. */
+  assertLive(): void;
+}
+
+export interface SimilarityLimits {
+  readonly maxK: number;
+  /** Filters on text or provenance owner are resolved to at most this many works first. */
+  readonly maxPrefilterIds: number;
+}
+
+const CANDIDATE_FACTOR = 4;
+
+export class SimilarityService {
+  constructor(
+    private readonly index: VectorIndex,
+    private readonly target: IndexTarget,
+    private readonly embedder: ArtworkEmbedder,
+    private readonly store: CatalogueStore,
+    private readonly images: ArtworkImageService,
+    private readonly palettes: PaletteExtractor,
+    private readonly limits: SimilarityLimits = { maxK: 100, maxPrefilterIds: 20_000 },
+  ) {}
+
+  /** The embedding version of the vectors queries read. */
+  get embeddingVersion(): string {
+    return this.target.readView().versionKey;
+  }
+
+  /** Works most like `artworkId` (never itself), best first. */
+  async similarTo(artworkId: string, options: SimilarOptions): Promise<SimilarResult> {
+    const [vector] = await this.vectorsOf([artworkId], "id");
+    const query = this.weighted(vector, options.weights);
+    return this.rank(query, options, [artworkId]);
+  }
+
+  /** Works that look most like an image (and share its colours). */
+  async searchByImage(input: ImageInputValue, options: SimilarOptions): Promise<SimilarResult> {
+    this.target.assertLive();
+    const { bytes, field } = await this.images.read(input, "image");
+    const palette = await atPath(this.palettes.extract(bytes), field);
+    const query = this.weighted(await atPath(this.embedder.queryForImage(bytes, palette), field), options.weights);
+    return this.rank(query, options, []);
+  }
+
+  /** Works like the liked ones and unlike the disliked ones, steering clear of exclusions. */
+  async recommend(options: RecommendOptions): Promise<SimilarResult> {
+    this.checkK(options.k);
+    if (options.positive.length === 0) throw new InvalidInputError("positive", "Give at least one liked work.");
+    if (options.positive.length + (options.negative?.length ?? 0) > 50) throw new InvalidInputError("positive", "Give at most 50 liked and disliked works together.");
+    const positives = (await this.vectorsOf(options.positive, "positive")).map((v) => this.weighted(v, options.weights));
+    const negatives = (await this.vectorsOf(options.negative ?? [], "negative")).map((v) => this.weighted(v, options.weights));
+    const excludeIds = [...options.positive, ...(options.negative ?? []), ...(options.excludeArtworkIds ?? [])];
+    const filter = await this.vectorFilter(options.filter ?? {}, {
+      artistKeysNone: options.excludeArtistIds,
+      mediumNone: options.excludeMediumCategories,
+    });
+    const collection = this.target.readCollection();
+    const hits = await this.index.recommend(collection, { positive: positives, negative: negatives, strategy: options.strategy, k: options.k, filter, excludeIds });
+    const points = new Map((await this.index.get(collection, hits.map((h) => h.id))).map((p) => [p.id, p.vector]));
+    const query = options.strategy === "AVERAGE_VECTOR" ? averageQuery(positives, negatives) : null;
+    const scored = hits.flatMap((h) => {
+      const v = points.get(h.id);
+      if (!v) return [];
+      // the parts of the score the ranking used: against the average query, or the example that decided
+      const parts = query ? explain(query, v, this.target.readView().layout) : bestExampleParts(positives, negatives, v, this.target.readView().layout);
+      return [{ artworkId: h.id, score: parts.total, parts }];
+    });
+    return { hits: scored, embeddingVersion: this.target.readView().versionKey };
+  }
+
+  /** The score of a pair and its parts (for "why are these similar?"). */
+  async explainPair(a: string, b: string, weights?: SimilarityWeightsInput | null): Promise<ScoreParts> {
+    const [va] = await this.vectorsOf([a], "a");
+    const [vb] = await this.vectorsOf([b], "b");
+    return explain(this.weighted(va, weights), vb, this.target.readView().layout);
+  }
+
+  private checkK(k: number): void {
+    if (!Number.isInteger(k) || k < 1 || k > this.limits.maxK) throw new InvalidInputError("first", `\`first\` must be between 1 and ${this.limits.maxK}; got ${k}.`);
+  }
+
+  private weighted(vector: Float32Array, input: SimilarityWeightsInput | null | undefined): Float32Array {
+    if (!input) return vector;
+    const wanted: SimilarityWeights = normaliseWeights(input);
+    return reweightQuery(vector, this.target.readView().weights, wanted, this.target.readView().layout);
+  }
+
+  /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts. */
+  private async rank(query: Float32Array, options: SimilarOptions, excludeIds: string[]): Promise<SimilarResult> {
+    this.checkK(options.k);
+    const diversity = options.diversity ?? 0;
+    if (!(diversity >= 0 && diversity <= 1)) throw new InvalidInputError("diversity", `\`diversity\` must be between 0 and 1; got ${diversity}.`);
+    const filter = await this.vectorFilter(options.filter ?? {}, {});
+    const collection = this.target.readCollection();
+    const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k;
+    let ids: string[];
+    if (options.groupByArtist) {
+      const groups = await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds });
+      ids = groups.flatMap((g) => g.hits.map((h) => h.id));
+    } else {
+      ids = (await this.index.search(collection, { vector: query, k: wide, filter, excludeIds })).map((h) => h.id);
+    }
+    if (diversity === 0) return this.scored(query, ids, collection, options.k);
+    const points = await this.index.get(collection, ids);
+    const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: dotSlice(query, p.vector) }));
+    const order = maximalMarginalRelevance(candidates, options.k, diversity);
+    return this.withParts(query, order.map((i) => candidates[i]));
+  }
+
+  private async scored(query: Float32Array, ids: readonly string[], collection: string, k: number): Promise<SimilarResult> {
+    const points = await this.index.get(collection, ids.slice(0, k));
+    const byId = new Map(points.map((p) => [p.id, p]));
+    const ordered = ids.slice(0, k).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+    const result = this.withParts(query, ordered);
+    // ranking by cosine and by dot agree (the query's norm is common to all); keep it exact under ties
+    return { ...result, hits: [...result.hits].sort((a, b) => b.score - a.score) };
+  }
+
+  private withParts(query: Float32Array, points: readonly { id: string; vector: Float32Array }[]): SimilarResult {
+    const hits = points.map((p) => {
+      const parts = explain(query, p.vector, this.target.readView().layout);
+      return { artworkId: p.id, score: parts.total, parts };
+    });
+    return { hits, embeddingVersion: this.target.readView().versionKey };
+  }
+
+  /**
+   * Stored vectors of works, in order; a work not indexed yet (its job still queued) is embedded on the
+   * spot, so every catalogue work can be a query. Unknown ids are NOT_FOUND naming `field`.
+   */
+  private async vectorsOf(ids: readonly string[], field: string): Promise<Float32Array[]> {
+    if (ids.length === 0) return [];
+    const points = await this.index.get(this.target.readCollection(), ids);
+    const found = new Map(points.map((p) => [p.id, p.vector]));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) {
+      const works: Artwork[] = await this.store.loadArtworks(missing);
+      const known = new Set(works.map((w) => w.id));
+      const unknown = missing.find((id) => !known.has(id));
+      if (unknown) throw new NotFoundError(`No work with id ${unknown}.`, field);
+      this.target.assertLive();
+      for (const e of await this.embedder.embed(works)) found.set(e.id, e.vector);
+    }
+    return ids.map((id) => found.get(id) as Float32Array);
+  }
+
+  /** The catalogue filter in index terms; text and owner conditions are resolved to ids in the catalogue first. */
+  private async vectorFilter(
+    filter: ArtworkFilter,
+    extra: { artistKeysNone?: readonly string[]; mediumNone?: readonly string[] },
+  ): Promise<VectorFilter | undefined> {
+    const f: { -readonly [K in keyof VectorFilter]: VectorFilter[K] } = {};
+    if (filter.artistIds?.length || extra.artistKeysNone?.length) {
+      f.artistKeys = { ...(filter.artistIds?.length ? { any: [...filter.artistIds] } : {}), ...(extra.artistKeysNone?.length ? { none: [...extra.artistKeysNone] } : {}) };
+    }
+    if (filter.mediumCategories?.length || extra.mediumNone?.length) {
+      f.mediumCategories = { ...(filter.mediumCategories?.length ? { any: [...filter.mediumCategories] } : {}), ...(extra.mediumNone?.length ? { none: [...extra.mediumNone] } : {}) };
+    }
+    if (filter.departments?.length) f.departments = [...filter.departments];
+    if (filter.yearFrom !== undefined) f.yearFrom = filter.yearFrom;
+    if (filter.yearTo !== undefined) f.yearTo = filter.yearTo;
+    if (filter.hasImage !== undefined) f.hasImage = filter.hasImage;
+    if (filter.text || filter.provenanceOwner) {
+      const n = await this.store.countArtworks({ text: filter.text, provenanceOwner: filter.provenanceOwner });
+      if (n > this.limits.maxPrefilterIds) {
+        throw new InvalidInputError(filter.text ? "filter.text" : "filter.provenanceOwner", `The text conditions match ${n} works; narrow them to at most ${this.limits.maxPrefilterIds} for a similarity search.`);
+      }
+      f.ids = { any: await this.store.artworkIdsMatching({ text: filter.text, provenanceOwner: filter.provenanceOwner }, this.limits.maxPrefilterIds) };
+    }
+    return Object.keys(f).length ? f : undefined;
+  }
+}
+
+function averageQuery(positives: readonly Float32Array[], negatives: readonly Float32Array[]): Float32Array {
+  const dim = positives[0].length;
+  const out = new Float32Array(dim);
+  for (const p of positives) for (let i = 0; i < dim; i++) out[i] += p[i] / positives.length;
+  if (negatives.length) {
+    // away from the disliked: avg(pos) + (avg(pos) − avg(neg))
+    const neg = new Float32Array(dim);
+    for (const n of negatives) for (let i = 0; i < dim; i++) neg[i] += n[i] / negatives.length;
+    for (let i = 0; i < dim; i++) out[i] = 2 * out[i] - neg[i];
+  }
+  return out;
+}
+
+/** BEST_SCORE's explanation: the best liked example's parts, or, when a disliked one is closer, its parts negated. */
+function bestExampleParts(positives: readonly Float32Array[], negatives: readonly Float32Array[], v: Float32Array, layout: BlendLayout): ScoreParts {
+  const best = (qs: readonly Float32Array[]) => qs.reduce<{ q: Float32Array | null; s: number }>((acc, q) => {
+    const s = dotSlice(q, v);
+    return s > acc.s ? { q, s } : acc;
+  }, { q: null, s: -Infinity });
+  const pos = best(positives);
+  const neg = best(negatives);
+  if (neg.q && neg.s > pos.s) return negate(explain(neg.q, v, layout));
+  return explain(pos.q as Float32Array, v, layout);
+}
+
+function negate(p: ScoreParts): ScoreParts {
+  const groups = Object.fromEntries(Object.entries(p.groups).map(([k, v]) => [k, -v])) as unknown as ScoreParts["groups"];
+  return { total: -p.total, image: -p.image, metadata: -p.metadata, groups };
+}
+
