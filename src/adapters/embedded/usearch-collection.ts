@@ -49,6 +49,8 @@ export class UsearchCollection {
   private readonly norms: number[] = [];
   private readonly slotOf = new Map<string, number>();
   private readonly free: number[] = [];
+  /** Ids sorted, for paging; dropped when a point is added or removed. */
+  private sortedIds: string[] | null = null;
 
   constructor(
     readonly dimension: number,
@@ -74,6 +76,7 @@ export class UsearchCollection {
     this.norms[slot] = id === null ? 0 : norm(this.vectors, slot * this.dimension, this.dimension);
     if (id === null) this.free.push(slot);
     else this.slotOf.set(id, slot);
+    this.sortedIds = null;
   }
 
   upsert(point: VectorPoint): void {
@@ -86,6 +89,7 @@ export class UsearchCollection {
     } else {
       slot = this.free.pop() ?? this.ids.length;
       this.slotOf.set(point.id, slot);
+      this.sortedIds = null;
     }
     this.ensureCapacity(slot + 1);
     this.vectors.set(point.vector, slot * this.dimension);
@@ -100,6 +104,7 @@ export class UsearchCollection {
     if (slot === undefined) return false;
     this.hnsw.remove(BigInt(slot));
     this.slotOf.delete(id);
+    this.sortedIds = null;
     this.ids[slot] = null;
     this.payloads[slot] = null;
     this.norms[slot] = 0;
@@ -124,9 +129,9 @@ export class UsearchCollection {
     return n;
   }
 
-  /** Ids in slot order after `after` (for paging through every point). */
+  /** Ids in order after `after` (for paging through every point). */
   idsAfter(after: string | null, limit: number): string[] {
-    const sorted = [...this.slotOf.keys()].sort();
+    const sorted = (this.sortedIds ??= [...this.slotOf.keys()].sort());
     let start = 0;
     if (after !== null) {
       start = sorted.findIndex((id) => id > after);
@@ -144,11 +149,12 @@ export class UsearchCollection {
     const total = this.size;
     if (total === 0 || k <= 0) return [];
     const qNorm = norm(query);
-    if (!predicate) return this.ann(query, Math.min(k, total), null, qNorm);
-
-    const selectivity = this.estimateSelectivity(predicate);
-    if (selectivity * total <= EXACT_SCAN_LIMIT) return this.exact(query, k, predicate, qNorm, enough);
-    let want = Math.min(total, Math.ceil((k / Math.max(selectivity, 1e-6)) * 1.5) + 8);
+    let selectivity = 1;
+    if (predicate) {
+      selectivity = this.estimateSelectivity(predicate);
+      if (selectivity * total <= EXACT_SCAN_LIMIT) return this.exact(query, k, predicate, qNorm, enough);
+    }
+    let want = predicate ? Math.min(total, Math.ceil((k / Math.max(selectivity, 1e-6)) * 1.5) + 8) : Math.min(total, k);
     for (;;) {
       const hits = this.ann(query, want, predicate, qNorm);
       if (enough(hits) || want >= total) return hits;

@@ -192,9 +192,8 @@ export class UsearchVectorIndex implements VectorIndex {
       const q = averageQuery(query.positive, query.negative);
       return c.search(q, query.k, predicate).slice(0, query.k);
     }
-    // BEST_SCORE: candidates near each positive, each scored by its best example
-    const pool = new Map<string, VectorHit>();
-    for (const p of query.positive) for (const h of c.search(p, query.k * 4, predicate)) pool.set(h.id, h);
+    // BEST_SCORE: candidates near each positive, each scored by its best example; widened until k of
+    // them are nearer a liked example than a disliked one (or every passing point has been scored)
     const cos = (a: Float32Array, b: Float32Array): number => {
       let dot = 0;
       let na = 0;
@@ -206,19 +205,30 @@ export class UsearchVectorIndex implements VectorIndex {
       }
       return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
     };
-    const scored = [...pool.values()].map((h) => {
-      const v = (c.get(h.id) as VectorPoint).vector;
-      const pos = Math.max(...query.positive.map((p) => cos(p, v)));
-      const neg = query.negative.length ? Math.max(...query.negative.map((n) => cos(n, v))) : -Infinity;
-      return { ...h, score: pos > neg ? pos : -(neg * neg) };
-    });
-    return scored.sort((a, b) => b.score - a.score).slice(0, query.k);
+    for (let want = query.k * 4; ; want *= 4) {
+      const pool = new Map<string, VectorHit>();
+      for (const p of query.positive) for (const h of c.search(p, want, predicate, (hits) => hits.length >= want)) pool.set(h.id, h);
+      let liked = 0;
+      const scored = [...pool.values()].map((h) => {
+        const v = (c.get(h.id) as VectorPoint).vector;
+        const pos = Math.max(...query.positive.map((p) => cos(p, v)));
+        const neg = query.negative.length ? Math.max(...query.negative.map((n) => cos(n, v))) : -Infinity;
+        if (pos > neg) liked++;
+        return { ...h, score: pos > neg ? pos : -(neg * neg) };
+      });
+      if (liked >= query.k || pool.size >= c.count(predicate) || want >= c.size) {
+        return scored.sort((a, b) => b.score - a.score).slice(0, query.k);
+      }
+    }
   }
 
   async setAlias(alias: string, collection: string): Promise<void> {
     checkName(alias);
     if (!this.collections.has(collection)) throw new Error(`No collection named ${collection}.`);
-    const next = new Map(this.aliases).set(alias, collection);
+    this.saveAliases(new Map(this.aliases).set(alias, collection));
+  }
+
+  private saveAliases(next: Map<string, string>): void {
     const file = path.join(this.dir, "aliases.json");
     writeDurably(`${file}.tmp`, JSON.stringify(Object.fromEntries(next)));
     renameSync(`${file}.tmp`, file);
@@ -241,6 +251,13 @@ export class UsearchVectorIndex implements VectorIndex {
     this.collections.delete(name);
     await stored.log.close();
     rmSync(path.join(this.dir, name), { recursive: true, force: true });
+    // as in Qdrant, aliases of a dropped collection go with it
+    const pointing = [...this.aliases].filter(([, target]) => target === name).map(([alias]) => alias);
+    if (pointing.length) {
+      const next = new Map(this.aliases);
+      for (const alias of pointing) next.delete(alias);
+      this.saveAliases(next);
+    }
   }
 
   async ids(collection: string, after: string | null, limit: number): Promise<string[]> {
