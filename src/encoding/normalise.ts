@@ -27,3 +27,16 @@ export function dotSlice(a: ArrayLike<number>, b: ArrayLike<number>, offset = 0,
   for (let i = offset; i < offset + length; i++) s += a[i] * b[i];
   return s;
 }
+
+/** Cosine similarity of two whole vectors; 0 when either is all zeros. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}

@@ -4,6 +4,7 @@
  */
 import type { PaletteColour } from "../domain/artwork.ts";
 import { rgbToHex, rgbToLab } from "./colour.ts";
+import { mulberry32 } from "./seeded-random.ts";
 
 /** How a palette is quantised. */
 export interface QuantiseOptions {
@@ -13,17 +14,6 @@ export interface QuantiseOptions {
   readonly seed?: number;
   /** Most Lloyd iterations (default 30); stops earlier once no colour changes cluster. */
   readonly maxIterations?: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

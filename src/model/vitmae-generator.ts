@@ -25,6 +25,7 @@ import {
   type NodeProto,
   type TensorProto,
 } from "./onnx-proto.ts";
+import { mulberry32 } from "../encoding/seeded-random.ts";
 
 /** Sizes of the generated models: hidden width, transformer layers, attention heads, MLP width. */
 export const VITMAE_SIZES = {
@@ -51,18 +52,6 @@ export const VITMAE_GEOMETRY = { image: 224, patch: 16, patches: 196, keptWhenMa
 
 const LAYER_NORM_EPS = 1e-12;
 const INIT_STD = 0.02;
-
-/** mulberry32: a small, fast 32-bit PRNG; deterministic on every platform. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Approximately normal(0, std) values: Irwin–Hall sum of 4 uniforms, rescaled to unit variance.

@@ -18,6 +18,7 @@ import type {
   VectorPayload,
   VectorPoint,
 } from "../../src/ports/vector-index.port.ts";
+import { mulberry32 as seededRandom } from "../../src/encoding/seeded-random.ts";
 
 export interface ContractEnv {
   readonly index: VectorIndex;
@@ -36,16 +37,7 @@ export const DIM = 64;
 export type Rng = () => number;
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32: (seed: number) => Rng = seededRandom;
 
 /** Standard normal (Box–Muller). */
 export function gaussian(rng: Rng): number {

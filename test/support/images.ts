@@ -3,6 +3,7 @@
  * bytes) encoded with sharp. Used by the preprocessing and encoder tests and by bench/encoder.ts.
  */
 import sharp, { type Sharp } from "sharp";
+import { mulberry32 } from "../../src/encoding/seeded-random.ts";
 
 /** Raw interleaved 8-bit pixels with their size. */
 export interface RawImage {
@@ -14,14 +15,8 @@ export interface RawImage {
 
 /** A small deterministic PRNG (mulberry32) returning integers in [0, 2^32). */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 4294967296;
 }
 
 /** An image of one colour. */

@@ -28,6 +28,7 @@ import type {
   VectorPoint,
   VectorQuery,
 } from "../../ports/vector-index.port.ts";
+import { cosine } from "../../encoding/normalise.ts";
 import { compileFilter } from "./payload-filter.ts";
 import { newHnsw, UsearchCollection } from "./usearch-collection.ts";
 
@@ -194,25 +195,14 @@ export class UsearchVectorIndex implements VectorIndex {
     }
     // BEST_SCORE: candidates near each positive, each scored by its best example; widened until k of
     // them are nearer a liked example than a disliked one (or every passing point has been scored)
-    const cos = (a: Float32Array, b: Float32Array): number => {
-      let dot = 0;
-      let na = 0;
-      let nb = 0;
-      for (let i = 0; i < a.length; i++) {
-        dot += a[i] * b[i];
-        na += a[i] * a[i];
-        nb += b[i] * b[i];
-      }
-      return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-    };
     for (let want = query.k * 4; ; want *= 4) {
       const pool = new Map<string, VectorHit>();
       for (const p of query.positive) for (const h of c.search(p, want, predicate, (hits) => hits.length >= want)) pool.set(h.id, h);
       let liked = 0;
       const scored = [...pool.values()].map((h) => {
         const v = (c.get(h.id) as VectorPoint).vector;
-        const pos = Math.max(...query.positive.map((p) => cos(p, v)));
-        const neg = query.negative.length ? Math.max(...query.negative.map((n) => cos(n, v))) : -Infinity;
+        const pos = Math.max(...query.positive.map((p) => cosine(p, v)));
+        const neg = query.negative.length ? Math.max(...query.negative.map((n) => cosine(n, v))) : -Infinity;
         if (pos > neg) liked++;
         return { ...h, score: pos > neg ? pos : -(neg * neg) };
       });

@@ -34,6 +34,7 @@ import type {
   VectorPoint,
   VectorQuery,
 } from "../../ports/vector-index.port.ts";
+import { cosine } from "../../encoding/normalise.ts";
 
 type Filter = Schemas["Filter"];
 type Condition = Schemas["Condition"];
@@ -401,14 +402,3 @@ function toHit(p: Schemas["ScoredPoint"]): VectorHit {
   return { id: String(p.id), score: p.score, payload: toPayload(p.payload) };
 }
 
-function cosine(a: Float32Array, b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-}
