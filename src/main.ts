@@ -25,6 +25,7 @@ import { createHttpServer } from "./http/server.ts";
 import { ApiKeyService } from "./services/api-key.service.ts";
 import { CatalogueImportService } from "./services/catalogue-import.service.ts";
 import { CatalogueService } from "./services/catalogue.service.ts";
+import { CachedCatalogueStore } from "./adapters/cache/cached-catalogue-store.ts";
 import { UsearchVectorIndex } from "./adapters/embedded/usearch-vector-index.ts";
 import { FsBlobStore } from "./adapters/fs/fs-blob-store.ts";
 import { GuardedImageFetcher } from "./adapters/http/guarded-image-fetcher.ts";
@@ -110,7 +111,8 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   });
   if (db.migrations.applied.length) log.info({ applied: db.migrations.applied, store: db.kind }, "migrations applied");
 
-  const store = new PrismaCatalogueStore(db.prisma);
+  const rows = new PrismaCatalogueStore(db.prisma);
+  const store: CatalogueStore = config.rowCache.maxEntries > 0 ? new CachedCatalogueStore(rows, config.rowCache) : rows;
   const queue = new PrismaJobQueue(db.prisma);
   const catalogue = new CatalogueService(store, { maxPageSize: config.limits.maxPageSize, defaultPageSize: 20 });
   const apiKeys = new ApiKeyService(new PrismaApiKeyStore(db.prisma));

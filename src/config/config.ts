@@ -52,6 +52,13 @@ export interface WorkerConfig {
   readonly inProcess: boolean;
 }
 
+export interface RowCacheConfig {
+  /** Works whose rows are remembered (per kind of row); 0 turns the cache off. */
+  readonly maxEntries: number;
+  /** How long a remembered row is trusted; Infinity when no other process writes the store. */
+  readonly ttlMs: number;
+}
+
 export interface Config {
   readonly env: "development" | "production" | "test";
   readonly port: number;
@@ -65,6 +72,7 @@ export interface Config {
   readonly images: ImageLimitsConfig;
   readonly limits: LimitsConfig;
   readonly worker: WorkerConfig;
+  readonly rowCache: RowCacheConfig;
   /** Import the bundled demo catalogue when the store is empty. */
   readonly demo: boolean;
   readonly logLevel: string;
@@ -152,6 +160,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       batchSize: int(env, "VITRINE_WORKER_BATCH", 32, 1),
       maxAttempts: int(env, "VITRINE_WORKER_MAX_ATTEMPTS", 8, 1),
       inProcess: bool(env, "VITRINE_INPROCESS_WORKER", true),
+    },
+    rowCache: {
+      maxEntries: int(env, "VITRINE_ROW_CACHE_ENTRIES", 50_000),
+      // the embedded store belongs to this process alone; a shared PostgreSQL may be written by others
+      ttlMs: env.VITRINE_ROW_CACHE_TTL_MS ? int(env, "VITRINE_ROW_CACHE_TTL_MS", 30_000, 1) : env.DATABASE_URL ? 30_000 : Infinity,
     },
     demo: bool(env, "VITRINE_DEMO", true),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),

@@ -125,7 +125,8 @@ describe.each(STORE_KINDS)("catalogue queries (%s store)", (kind) => {
     const r50 = await t.gql(q, { n: 50 });
     const at50 = t.sql.count;
     t.sql.reset();
-    await t.gql(q, { n: 5 });
+    // other works than the first page's (remembered rows would need no SQL at all)
+    await t.gql(`query { artworks(last: 5) { edges { node { title artists { name } provenance { owner } } } } }`);
     const at5 = t.sql.count;
     expect(r50.data.artworks.edges).toHaveLength(50);
     expect(at50).toBeLessThanOrEqual(6);

@@ -187,6 +187,19 @@ describe.each(STORE_KINDS)("similarity over HTTP (%s store, demo catalogue)", (k
     expect(gone.errors?.[0].extensions).toMatchObject({ code: "NOT_FOUND", field: "id" });
   });
 
+  it("should serve repeated similar-work lists from remembered rows, and show an edit at once", async () => {
+    const first = await t.gql(SIMILAR, { id: prolific.id, first: 10 });
+    t.sql.reset();
+    const again = await t.gql(SIMILAR, { id: prolific.id, first: 10 });
+    expect(t.sql.count).toBe(0);
+    expect(again.data).toEqual(first.data);
+    const target: Edge = first.data.similarArtworks.edges[1];
+    const upd = await t.admin(`mutation($id: ID!) { updateArtwork(id: $id, artwork: { title: "Renamed by the registrar" }) { artwork { title } } }`, { id: target.node.id });
+    expect(upd.errors).toBeUndefined();
+    const after = await t.gql(SIMILAR, { id: prolific.id, first: 10 });
+    expect(after.data.similarArtworks.edges.find((e: Edge) => e.node.id === target.node.id)?.node.title).toBe("Renamed by the registrar");
+  });
+
   it("should answer client mistakes with coded errors", async () => {
     const zero = await t.gql(SIMILAR, { id: prolific.id, first: 0 });
     expect(zero.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
