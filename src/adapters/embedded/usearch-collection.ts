@@ -79,7 +79,27 @@ export class UsearchCollection {
     this.sortedIds = null;
   }
 
+  /** Inserts or replaces points; new vectors go into the graph in one add. */
+  upsertMany(points: readonly VectorPoint[]): void {
+    if (points.length === 1) return this.upsert(points[0]);
+    // the last write of an id wins
+    const latest = [...new Map(points.map((p) => [p.id, p])).values()];
+    const keys = new BigUint64Array(latest.length);
+    const matrix = new Float32Array(latest.length * this.dimension);
+    latest.forEach((p, i) => {
+      keys[i] = BigInt(this.place(p));
+      matrix.set(p.vector, i * this.dimension);
+    });
+    // one thread: the graph, and so every answer, is the same whenever the same writes are replayed
+    this.hnsw.add(keys, matrix, 1);
+  }
+
   upsert(point: VectorPoint): void {
+    this.hnsw.add(BigInt(this.place(point)), point.vector);
+  }
+
+  /** Stores a point's vector and payload in its slot (taken out of the graph when it was there); returns the slot. */
+  private place(point: VectorPoint): number {
     if (point.vector.length !== this.dimension) {
       throw new RangeError(`Vector of ${point.id} has ${point.vector.length} values; the collection holds ${this.dimension}.`);
     }
@@ -96,7 +116,7 @@ export class UsearchCollection {
     this.ids[slot] = point.id;
     this.payloads[slot] = point.payload;
     this.norms[slot] = norm(point.vector);
-    this.hnsw.add(BigInt(slot), point.vector);
+    return slot;
   }
 
   delete(id: string): boolean {
@@ -152,12 +172,16 @@ export class UsearchCollection {
     let selectivity = 1;
     if (predicate) {
       selectivity = this.estimateSelectivity(predicate);
-      if (selectivity * total <= EXACT_SCAN_LIMIT) return this.exact(query, k, predicate, qNorm, enough);
+      // a selective filter: scanning the few passing points beats widening the graph search (a filter
+      // most points pass, such as excluding the query work, goes to the graph search)
+      if (selectivity < 0.2 && selectivity * total <= EXACT_SCAN_LIMIT) return this.exact(query, k, predicate, qNorm, enough);
     }
     let want = predicate ? Math.min(total, Math.ceil((k / Math.max(selectivity, 1e-6)) * 1.5) + 8) : Math.min(total, k);
     for (;;) {
       const hits = this.ann(query, want, predicate, qNorm);
-      if (enough(hits) || want >= total) return hits;
+      if (enough(hits)) return hits;
+      // the graph search can come back short (around removed points): the exact scan never does
+      if (want >= total) return this.exact(query, k, predicate, qNorm, enough);
       if (want * 4 >= total / 2) return this.exact(query, k, predicate, qNorm, enough);
       want = Math.min(total, want * 4);
     }

@@ -13,7 +13,7 @@
  * Layout: <dir>/aliases.json, <dir>/<collection>/{CURRENT, gen-N/{hnsw.usearch, vectors.f32,
  * points.json}, wal-N.log}.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type {
@@ -138,9 +138,7 @@ export class UsearchVectorIndex implements VectorIndex {
 
   async upsert(collection: string, points: readonly VectorPoint[]): Promise<void> {
     if (points.length === 0) return;
-    await this.write(collection, { op: "upsert", points: points.map((p) => ({ id: p.id, payload: p.payload, vector: toBase64(p.vector) })) }, (c) => {
-      for (const p of points) c.upsert(p);
-    });
+    await this.write(collection, { op: "upsert", points: points.map((p) => ({ id: p.id, payload: p.payload, vector: toBase64(p.vector) })) }, (c) => c.upsertMany(points));
   }
 
   async delete(collection: string, ids: readonly string[]): Promise<void> {
@@ -331,9 +329,16 @@ export class UsearchVectorIndex implements VectorIndex {
     const generation = Number(current.slice(4));
     const genDir = path.join(folder, current);
     const meta = JSON.parse(readFileSync(path.join(genDir, "points.json"), "utf8")) as { dimension: number; metadata?: Record<string, unknown>; ids: (string | null)[]; payloads: (VectorPayload | null)[] };
-    const bytes = readFileSync(path.join(genDir, "vectors.f32"));
-    const vectors = new Float32Array(Math.max(bytes.byteLength / 4, meta.dimension * 64));
-    new Uint8Array(vectors.buffer).set(bytes);
+    const vectorFile = path.join(genDir, "vectors.f32");
+    const byteLength = statSync(vectorFile).size;
+    const vectors = new Float32Array(Math.max(byteLength / 4, meta.dimension * 64));
+    // read straight into the matrix: no second copy of every vector while opening
+    const fd = openSync(vectorFile, "r");
+    try {
+      for (let done = 0; done < byteLength; ) done += readSync(fd, new Uint8Array(vectors.buffer, done, byteLength - done), 0, byteLength - done, done);
+    } finally {
+      closeSync(fd);
+    }
     const hnsw = newHnsw(meta.dimension);
     if (meta.ids.some((id) => id !== null)) hnsw.load(path.join(genDir, "hnsw.usearch"));
     const collection = new UsearchCollection(meta.dimension, hnsw, vectors);
@@ -353,7 +358,7 @@ export class UsearchVectorIndex implements VectorIndex {
         } catch {
           break;
         }
-        if (parsed.op === "upsert") for (const p of parsed.points ?? []) collection.upsert({ id: p.id, payload: p.payload, vector: fromBase64(p.vector) });
+        if (parsed.op === "upsert") collection.upsertMany((parsed.points ?? []).map((p) => ({ id: p.id, payload: p.payload, vector: fromBase64(p.vector) })));
         else for (const id of parsed.ids ?? []) collection.delete(id);
         logged += parsed.points?.length ?? parsed.ids?.length ?? 1;
         good += line.length + 1;

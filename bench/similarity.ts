@@ -1,0 +1,904 @@
+/**
+ * Similar-works latency, recall and throughput on a synthetic 100k catalogue, embedded mode, in one
+ * run (issue "Similarity at scale" + "Query-time weights"):
+ * - corpus: rows drawn with replacement from the CMOA sample (../shared/data/cmoa-catalogue.jsonl,
+ *   else data/demo/catalogue.jsonl) and perturbed (new sourceId, title suffix, year shift ±20, size
+ *   ×e^±0.1), imported through the real importer into an embedded store (PGlite); image parts are
+ *   random unit vectors (768), metadata parts the real meta-v1 encoder, blended with the stored weights
+ *   and upserted through the VectorIndex port (usearch, settings `HNSW`);
+ * - raw index search (`VectorIndex.search`, k 10, the query work excluded) p50/p99 and recall@10
+ *   against exact search (usearch's brute-force `exactSearch`, checked against `UsearchCollection.exact`),
+ *   and the same for other `expansionSearch` values;
+ * - `similarArtworks(id, first: 10) { edges { score node { id title artists { name } } } }` over HTTP:
+ *   one sequential client (p50/p99, ratio to raw), then autocannon with 8 connections (requests/s);
+ *   plus a ladder of smaller queries and in-process timings that split the HTTP time into its phases;
+ * - resident memory against the raw vector bytes (n × dimension × 4), read in fresh processes that open
+ *   what the run built (`--rss-of <data dir> --rss-mode index|app`, run by the benchmark itself);
+ * - query-time weights: query scaling (`reweightQuery`, what SimilarityService does; also with a wider
+ *   k) against rescoring (top-N with the stored weights, then `rescore`) and the merge of both, each
+ *   against exact search of its own score, for the stored weights and skewed ones;
+ * - where the HTTP time goes: a ladder of smaller queries, in-process timings of the service and the
+ *   store calls, and a CPU profile of the server thread (self time by package / src folder).
+ * The HTTP clients run in a worker thread (their own event loop) so they do not queue behind the server.
+ *
+ *   npm run bench -- similarity [--works 100000] [--queries 2000] [--http-requests 1000] [--duration 15]
+ *                               [--connections 8] [--weight-queries 500] [--rescore-n 40,100] [--ef 64,96,128] [--seed 1]
+ *                               [--catalogue ../shared/data/cmoa-catalogue.jsonl] [--keep]
+ *   node --import @swc-node/register/esm-register bench/similarity.ts [same options]
+ *
+ * Everything is written under os.tmpdir() and removed at the end (unless --keep).
+ */
+import "reflect-metadata";
+import { Session } from "node:inspector/promises";
+import { spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { Worker } from "node:worker_threads";
+import type { Index } from "usearch";
+import { HNSW, type UsearchCollection } from "../src/adapters/embedded/usearch-collection.ts";
+import { UsearchVectorIndex } from "../src/adapters/embedded/usearch-vector-index.ts";
+import { loadConfig } from "../src/config/config.ts";
+import type { Artwork } from "../src/domain/artwork.ts";
+import { blend, rescore, reweightQuery, type BlendLayout } from "../src/encoding/blend.ts";
+import { META_V1_DIMENSION, MetadataEncoderV1 } from "../src/encoding/metadata-encoder.v1.ts";
+import { metadataInputOf } from "../src/encoding/metadata-input.ts";
+import { normaliseWeights, partWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../src/encoding/similarity-weights.ts";
+import { toGlobalId } from "../src/graphql/relay.ts";
+import { createApp, type App } from "../src/main.ts";
+import type { ImageEncoder } from "../src/ports/image-encoder.port.ts";
+import type { VectorPoint } from "../src/ports/vector-index.port.ts";
+import { payloadOf } from "../src/worker/embedding.worker.ts";
+
+const require = createRequire(import.meta.url);
+const usearch = require("usearch") as typeof import("usearch");
+
+const IMAGE_DIMENSION = 768;
+
+/** Stands in for the ViTMAE encoder: fixes the layout and the embedding version; never asked for bytes here. */
+const benchImageEncoder: ImageEncoder = {
+  dimension: IMAGE_DIMENSION,
+  modelId: "bench-random-unit",
+  modelSha256: "0".repeat(64),
+  encode: () => Promise.reject(new Error("the similarity benchmark has no image model")),
+  encodeBatch: () => Promise.reject(new Error("the similarity benchmark has no image model")),
+  close: () => Promise.resolve(),
+};
+
+// ---------------------------------------------------------------------------------------------- maths
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomUnit(dimension: number, rand: () => number): Float32Array {
+  const v = new Float32Array(dimension);
+  let s = 0;
+  for (let i = 0; i < dimension; i += 2) {
+    // Box–Muller: two normals per pair of uniforms
+    const r = Math.sqrt(-2 * Math.log(1 - rand()));
+    const t = 2 * Math.PI * rand();
+    v[i] = r * Math.cos(t);
+    if (i + 1 < dimension) v[i + 1] = r * Math.sin(t);
+  }
+  for (let i = 0; i < dimension; i++) s += v[i] * v[i];
+  const n = Math.sqrt(s);
+  for (let i = 0; i < dimension; i++) v[i] /= n;
+  return v;
+}
+
+function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[bOffset + i];
+  return s;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function stats(times: readonly number[]): { p50: number; p99: number; mean: number } {
+  const s = [...times].sort((a, b) => a - b);
+  return { p50: percentile(s, 0.5), p99: percentile(s, 0.99), mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+function overlap(found: readonly string[], truth: readonly string[]): number {
+  const t = new Set(truth);
+  return found.filter((id) => t.has(id)).length / truth.length;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const ms = (x: number) => x.toFixed(2);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
+const log = (msg: string) => process.stderr.write(`[similarity] ${msg}\n`);
+
+// ---------------------------------------------------------------------------------------------- corpus
+
+type Row = Record<string, unknown> & { sourceId: string; title: string; yearStart?: number | null; yearEnd?: number | null; dimensionsInches?: Record<string, number | null> | null };
+
+/** Writes `n` rows drawn with replacement from the sample, each perturbed so no two are identical. */
+async function writeCorpus(sample: readonly Row[], n: number, file: string, rand: () => number): Promise<void> {
+  const out = createWriteStream(file, "utf8");
+  const lastYear = 2025;
+  let chunk: string[] = [];
+  const flush = async () => {
+    if (!out.write(chunk.join(""))) await new Promise<void>((r) => out.once("drain", () => r()));
+    chunk = [];
+  };
+  for (let i = 0; i < n; i++) {
+    const r = sample[Math.floor(rand() * sample.length)];
+    const shift = Math.round(rand() * 40 - 20);
+    const scale = Math.exp(rand() * 0.2 - 0.1);
+    const move = (y: number | null | undefined) => (typeof y === "number" ? Math.min(lastYear, y + shift) : y);
+    const dims = r.dimensionsInches ? Object.fromEntries(Object.entries(r.dimensionsInches).map(([k, v]) => [k, typeof v === "number" ? Math.round(v * scale * 1000) / 1000 : v])) : r.dimensionsInches;
+    const row = { ...r, sourceId: `bench:${i}:${r.sourceId}`, title: `${r.title} [${i}]`, yearStart: move(r.yearStart), yearEnd: move(r.yearEnd), dimensionsInches: dims };
+    chunk.push(`${JSON.stringify(row)}\n`);
+    if (chunk.length >= 2000) await flush();
+  }
+  await flush();
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+// ---------------------------------------------------------------------------------------------- exact search
+
+interface Candidate {
+  readonly slot: number;
+  /** Cosine to the query (stored vectors are unit length, so dot / |q|). */
+  readonly cos: number;
+}
+
+/** Exact top `count` (by cosine) of every query, brute force in usearch (SIMD, both cores), in batches. */
+function exactTop(matrix: Float32Array, dimension: number, queries: readonly Float32Array[], count: number): Candidate[][] {
+  const out: Candidate[][] = [];
+  const batch = 128;
+  for (let b = 0; b < queries.length; b += batch) {
+    const part = queries.slice(b, b + batch);
+    const flat = new Float32Array(Math.max(part.length, 2) * dimension);
+    part.forEach((q, i) => flat.set(q, i * dimension));
+    if (part.length === 1) flat.set(part[0], dimension); // a batch of one comes back as Matches: send it twice
+    const res = usearch.exactSearch(matrix, flat, dimension, count, usearch.MetricKind.Cos, 2) as import("usearch").BatchMatches;
+    for (let i = 0; i < part.length; i++) {
+      const m = res.get(i);
+      const list: Candidate[] = [];
+      for (let j = 0; j < m.keys.length; j++) list.push({ slot: Number(m.keys[j]), cos: 1 - m.distances[j] });
+      out.push(list);
+    }
+  }
+  return out;
+}
+
+/** The embedded index's in-memory collection (bench-only access to its internals). */
+function collectionOf(app: App, name: string): UsearchCollection {
+  const stored = (app.core.index as unknown as { collections?: Map<string, { collection: UsearchCollection }> }).collections?.get(name);
+  if (!stored) throw new Error(`The similarity benchmark needs the embedded index (no QDRANT_URL); collection ${name} not found.`);
+  return stored.collection;
+}
+
+/** √(Σ of the stored part weights of the parts present in stored vector `slot`) = 1/s_v (see encoding/blend.ts). */
+function presentWeightRoot(matrix: Float32Array, slot: number, layout: BlendLayout, stored: Readonly<Record<string, number>>): number {
+  const o = slot * layout.dimension;
+  let w = 0;
+  for (const p of layout.parts) {
+    let any = false;
+    for (let i = o + p.offset; i < o + p.offset + p.length; i++) {
+      if (matrix[i] !== 0) {
+        any = true;
+        break;
+      }
+    }
+    if (any) w += stored[p.name];
+  }
+  return Math.sqrt(w);
+}
+
+// ---------------------------------------------------------------------------------------------- memory
+
+function benchConfig(dataDir: string) {
+  return loadConfig({ VITRINE_DATA_DIR: dataDir, VITRINE_DEMO: "0", VITRINE_INPROCESS_WORKER: "0", PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "silent" });
+}
+
+/** RSS after two full GCs, each followed by a pause: V8 frees large ArrayBuffer backing stores (a file read into a Buffer) on a background thread. */
+async function residentAfterGc(): Promise<NodeJS.MemoryUsage> {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  for (let i = 0; i < 2; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return process.memoryUsage();
+}
+
+interface OpenMemory {
+  before: number;
+  after: number;
+  openMs: number;
+}
+
+/** Child mode: RSS of this fresh process before and after opening a built data folder (index only, or the whole app). */
+async function reportOpenMemory(dataDir: string, mode: "index" | "app"): Promise<void> {
+  const before = (await residentAfterGc()).rss;
+  const t0 = performance.now();
+  let result: OpenMemory;
+  if (mode === "index") {
+    const index = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors") });
+    const openMs = performance.now() - t0;
+    result = { before, after: (await residentAfterGc()).rss, openMs };
+    await index.close();
+  } else {
+    const app = await createApp(benchConfig(dataDir), { imageEncoder: benchImageEncoder, onBootstrapKey: () => {} });
+    const openMs = performance.now() - t0;
+    result = { before, after: (await residentAfterGc()).rss, openMs };
+    await app.stop();
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Runs reportOpenMemory in a fresh process (the data folder must not be open here: PGlite is single-process). */
+function childMemory(dataDir: string, mode: "index" | "app"): OpenMemory {
+  const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../bin/vitrine.js");
+  const r = spawnSync(process.execPath, [bin, "bench", "similarity", "--rss-of", dataDir, "--rss-mode", mode], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`the memory check (${mode}) failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() as string) as OpenMemory;
+}
+
+// ---------------------------------------------------------------------------------------------- CPU profile
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+}
+
+/** What a sample's code belongs to: a package, a folder of src/, WASM, node internals or V8's own buckets. */
+function categoryOf(url: string, fn: string): string {
+  if (!url) return fn.startsWith("(") ? fn : "(native, no script)";
+  if (url.startsWith("wasm://")) return /::|^_ZN|^\$|core::|alloc::/.test(fn) ? "WASM, Rust (Prisma query compiler)" : "WASM, C (PGlite PostgreSQL)";
+  const nm = url.lastIndexOf("node_modules/");
+  if (nm >= 0) {
+    const parts = url.slice(nm + "node_modules/".length).split("/");
+    return parts[0].startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0];
+  }
+  if (url.startsWith("node:")) return "node internals";
+  const src = url.lastIndexOf("/src/");
+  if (src >= 0) {
+    const parts = url.slice(src + 1).split("/");
+    return parts.slice(0, Math.min(3, parts.length - 1)).join("/") || parts.join("/");
+  }
+  return url;
+}
+
+/** Samples the main thread's CPU while `work` runs; self time by category, in ms. */
+async function profile(work: () => Promise<void>): Promise<{ byCategory: Map<string, number>; byFunction: Map<string, number>; wallMs: number }> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  await session.post("Profiler.start");
+  const t0 = performance.now();
+  await work();
+  const wallMs = performance.now() - t0;
+  const { profile: p } = (await session.post("Profiler.stop")) as unknown as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+  session.disconnect();
+  const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+  const byCategory = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const n = nodes.get(p.samples[i]);
+    if (!n) continue;
+    const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
+    const cat = categoryOf(n.callFrame.url, n.callFrame.functionName);
+    byCategory.set(cat, (byCategory.get(cat) ?? 0) + dt);
+    const fn = `${cat}: ${n.callFrame.functionName || "(anonymous)"}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
+  }
+  return { byCategory, byFunction, wallMs };
+}
+
+// ---------------------------------------------------------------------------------------------- HTTP client (worker thread)
+
+const CLIENT_SOURCE = String.raw`
+const { parentPort, workerData } = require("node:worker_threads");
+const autocannon = require(workerData.autocannonPath);
+const url = workerData.url;
+async function post(body) {
+  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const text = await r.text();
+  if (r.status !== 200 || text.includes('"errors"')) throw new Error("HTTP " + r.status + ": " + text.slice(0, 400));
+  return text;
+}
+parentPort.on("message", async (msg) => {
+  try {
+    if (msg.kind === "sequential") {
+      for (let i = 0; i < msg.warmup; i++) await post(msg.bodies[i % msg.bodies.length]);
+      const times = [];
+      for (let i = 0; i < msg.count; i++) {
+        const t0 = performance.now();
+        await post(msg.bodies[i % msg.bodies.length]);
+        times.push(performance.now() - t0);
+      }
+      parentPort.postMessage({ ok: true, times });
+    } else if (msg.kind === "sample") {
+      parentPort.postMessage({ ok: true, text: await post(msg.body) });
+    } else if (msg.kind === "load") {
+      const requests = msg.bodies.map((body) => ({ method: "POST", body }));
+      let client = 0;
+      const result = await autocannon({
+        url,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        connections: msg.connections,
+        duration: msg.duration,
+        requests,
+        // each connection walks the bodies from its own starting point
+        setupClient: (c) => {
+          const start = (client++ * Math.floor(requests.length / msg.connections)) % requests.length;
+          c.setRequests(requests.slice(start).concat(requests.slice(0, start)));
+        },
+        verifyBody: (body) => !body.includes('"errors"'),
+      });
+      // inside a worker thread autocannon hands back raw histograms: aggregate them as its main thread would
+      const r = result.latency ? result : autocannon.aggregateResult([result], { url, connections: msg.connections, duration: msg.duration });
+      parentPort.postMessage({ ok: true, result: {
+        rps: r.requests.total / r.duration, total: r.requests.total, duration: r.duration,
+        p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average,
+        non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, mismatches: r.mismatches,
+      } });
+    }
+  } catch (e) {
+    parentPort.postMessage({ ok: false, error: String((e && e.stack) || e) });
+  }
+});
+`;
+
+class HttpClient {
+  private readonly worker: Worker;
+  private pending: { resolve: (m: unknown) => void; reject: (e: Error) => void } | null = null;
+
+  constructor(url: string) {
+    this.worker = new Worker(CLIENT_SOURCE, { eval: true, workerData: { url, autocannonPath: require.resolve("autocannon") } });
+    this.worker.on("message", (m: { ok: boolean; error?: string }) => {
+      const p = this.pending;
+      this.pending = null;
+      if (m.ok) p?.resolve(m);
+      else p?.reject(new Error(m.error));
+    });
+    this.worker.on("error", (e) => {
+      const p = this.pending;
+      this.pending = null;
+      p?.reject(e);
+    });
+  }
+
+  /** One request to the client thread at a time. */
+  private ask<T>(msg: object): Promise<T> {
+    if (this.pending) throw new Error("the HTTP client is busy");
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve: resolve as (m: unknown) => void, reject };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  async sequential(bodies: readonly string[], count: number, warmup: number): Promise<number[]> {
+    return (await this.ask<{ times: number[] }>({ kind: "sequential", bodies, count, warmup })).times;
+  }
+
+  async sample(body: string): Promise<string> {
+    return (await this.ask<{ text: string }>({ kind: "sample", body })).text;
+  }
+
+  async load(bodies: readonly string[], connections: number, duration: number): Promise<LoadResult> {
+    return (await this.ask<{ result: LoadResult }>({ kind: "load", bodies, connections, duration })).result;
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+interface LoadResult {
+  rps: number;
+  total: number;
+  duration: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  mismatches: number;
+}
+
+// ---------------------------------------------------------------------------------------------- the run
+
+const FULL_QUERY = "query Similar($id: ID!) { similarArtworks(id: $id, first: 10) { edges { score node { id title artists { name } } } } }";
+
+/** Query-time weightings compared in the "query-time weights" table. */
+const WEIGHTINGS: readonly { label: string; input: SimilarityWeightsInput }[] = [
+  { label: "stored (defaults)", input: {} },
+  { label: "image 0.9 / metadata 0.1", input: { image: 0.9, metadata: 0.1 } },
+  { label: "image 0.1 / metadata 0.9", input: { image: 0.1, metadata: 0.9 } },
+  { label: "metadata only, artist 0.8 (others 0.05, palette 0)", input: { image: 0, metadata: 1, groups: { artist: 0.8, medium: 0.05, time: 0.05, provenance: 0.05, size: 0.05, palette: 0 } } },
+  { label: "metadata only, time 0.7 (others 0.075, palette 0)", input: { image: 0, metadata: 1, groups: { artist: 0.075, medium: 0.075, time: 0.7, provenance: 0.075, size: 0.075, palette: 0 } } },
+];
+
+/** Runs the similarity benchmark; `args` as on the command line (after "similarity"). */
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      works: { type: "string", default: "100000" },
+      queries: { type: "string", default: "2000" },
+      "http-requests": { type: "string", default: "1000" },
+      duration: { type: "string", default: "15" },
+      connections: { type: "string", default: "8" },
+      "weight-queries": { type: "string", default: "500" },
+      "rescore-n": { type: "string", default: "40,100" },
+      ef: { type: "string", default: "64,96,128" },
+      seed: { type: "string", default: "1" },
+      catalogue: { type: "string" },
+      keep: { type: "boolean", default: false },
+      // internal: a fresh process that opens a built data folder and reports its memory (see childMemory)
+      "rss-of": { type: "string" },
+      "rss-mode": { type: "string", default: "index" },
+    },
+  });
+  if (values["rss-of"]) {
+    await reportOpenMemory(values["rss-of"], values["rss-mode"] === "app" ? "app" : "index");
+    return;
+  }
+  const started = performance.now();
+  const nWorks = Number(values.works);
+  const nQueries = Number(values.queries);
+  const httpRequests = Number(values["http-requests"]);
+  const duration = Number(values.duration);
+  const connections = Number(values.connections);
+  const nWeightQueries = Number(values["weight-queries"]);
+  const rescoreNs = values["rescore-n"].split(",").map(Number);
+  const efs = values.ef.split(",").map(Number);
+  const seed = Number(values.seed);
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const catalogue = path.resolve(values.catalogue ?? [path.resolve(here, "../../shared/data/cmoa-catalogue.jsonl"), path.resolve(here, "../data/demo/catalogue.jsonl")].find((f) => existsSync(f)) ?? "");
+  if (!existsSync(catalogue)) throw new Error(`No catalogue sample at ${catalogue}; pass --catalogue.`);
+
+  const rss = residentAfterGc;
+  const figures: [string, string][] = [];
+  const note = (k: string, v: string) => {
+    figures.push([k, v]);
+    log(`${k}: ${v}`);
+  };
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "vitrine-bench-similarity-"));
+  log(`working in ${tmp}`);
+  let sqlStatements = 0;
+  const app = await createApp(benchConfig(path.join(tmp, "data")), { imageEncoder: benchImageEncoder, onBootstrapKey: () => {}, onQuery: () => void sqlStatements++ });
+  let client: HttpClient | null = null;
+  const report: string[] = [];
+  const out = (line = "") => void report.push(line);
+  let succeeded = false;
+  let rawVectorBytes = 0;
+  let builtMemory = { start: 0, imported: 0, indexed: 0, served: 0 };
+  try {
+    const { core } = app;
+    const { store, index, embedder } = core;
+    const layout = embedder.layout;
+    const alias = core.indexService.alias;
+    const collectionName = core.indexService.collection;
+    const memStart = await rss();
+
+    // -------------------------------------------------------------------------------- import
+    const sample = readFileSync(catalogue, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Row);
+    const corpusFile = path.join(tmp, "corpus.jsonl");
+    let t0 = performance.now();
+    await writeCorpus(sample, nWorks, corpusFile, mulberry32(seed));
+    log(`corpus: ${nWorks} rows from ${sample.length} in ${path.relative(process.cwd(), catalogue)} (${secs(t0)} s)`);
+    t0 = performance.now();
+    let lastLog = 0;
+    const summary = await app.services.importer.importFile(corpusFile, {
+      onProgress: (done) => {
+        if (performance.now() - lastLog > 10_000) {
+          lastLog = performance.now();
+          log(`  imported ${done} (${Math.round(done / ((performance.now() - t0) / 1000))} works/s)`);
+        }
+      },
+    });
+    const importSeconds = (performance.now() - t0) / 1000;
+    const works = await store.countArtworks({});
+    note("import (CatalogueImportService.importFile, PGlite)", `${summary.created} works in ${importSeconds.toFixed(1)} s (${Math.round(summary.created / importSeconds)} works/s), ${summary.rejected.length} rejected`);
+    if (summary.rejected.length) log(`  first rejection: ${JSON.stringify(summary.rejected[0])}`);
+    const memImported = await rss();
+
+    // -------------------------------------------------------------------------------- vectors
+    const metadataEncoder = new MetadataEncoderV1();
+    const imageRand = mulberry32(seed + 1);
+    let loadMs = 0;
+    let blendMs = 0;
+    let upsertMs = 0;
+    let after: string | null = null;
+    t0 = performance.now();
+    for (;;) {
+      let t = performance.now();
+      const ids = await store.artworkIdsAfter(after, 1000);
+      if (ids.length === 0) break;
+      const batch: Artwork[] = await store.loadArtworks(ids);
+      loadMs += performance.now() - t;
+      t = performance.now();
+      const points: VectorPoint[] = batch.map((w) => ({
+        id: w.id,
+        vector: blend(randomUnit(IMAGE_DIMENSION, imageRand), metadataEncoder.encode(metadataInputOf(w)), embedder.weights, layout),
+        payload: payloadOf(w, embedder.versionKey, true),
+      }));
+      blendMs += performance.now() - t;
+      t = performance.now();
+      await index.upsert(collectionName, points);
+      upsertMs += performance.now() - t;
+      after = ids[ids.length - 1];
+      if (performance.now() - lastLog > 10_000) {
+        lastLog = performance.now();
+        log(`  indexed ${await index.count(collectionName)}`);
+      }
+    }
+    await app.db.prisma.embeddingJob.updateMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, data: { status: "DONE" } });
+    const indexed = await index.count(collectionName);
+    note(
+      "vectors (load works, meta-v1 + blend, upsert: WAL + HNSW add)",
+      `${indexed} × ${layout.dimension} in ${secs(t0)} s (load ${(loadMs / 1000).toFixed(1)} s, encode+blend ${(blendMs / 1000).toFixed(1)} s, upsert ${(upsertMs / 1000).toFixed(1)} s)`,
+    );
+    const health = await app.health();
+    log(`health: ${JSON.stringify(health)}`);
+    const memIndexed = await rss();
+    const rawBytes = indexed * layout.dimension * 4;
+
+    // -------------------------------------------------------------------------------- raw search + recall
+    const collection = collectionOf(app, collectionName);
+    const matrix = collection.matrix;
+    const slots = collection.ids.length;
+    const qRand = mulberry32(seed + 2);
+    const pick = (n: number) => Array.from({ length: n }, () => collection.ids[Math.floor(qRand() * slots)] as string);
+    const queryIds = pick(nQueries);
+    const queryVectors = (await index.get(alias, queryIds)).reduce((m, p) => m.set(p.id, p.vector), new Map<string, Float32Array>());
+    const qv = queryIds.map((id) => queryVectors.get(id) as Float32Array);
+
+    const searchAll = async (vectors: readonly Float32Array[], ids: readonly string[], k: number) => {
+      const times: number[] = [];
+      const hits: string[][] = [];
+      for (let i = 0; i < vectors.length; i++) {
+        const t = performance.now();
+        const h = await index.search(alias, { vector: vectors[i], k, excludeIds: [ids[i]] });
+        times.push(performance.now() - t);
+        hits.push(h.map((x) => x.id));
+      }
+      return { times, hits };
+    };
+    await searchAll(qv.slice(0, 200), queryIds.slice(0, 200), 10); // warm-up
+    const raw = await searchAll(qv, queryIds, 10);
+    const rawStats = stats(raw.times);
+
+    t0 = performance.now();
+    const exact = exactTop(matrix, layout.dimension, qv, 11).map((list, i) => list.map((c) => collection.ids[c.slot] as string).filter((id) => id !== queryIds[i]).slice(0, 10));
+    const exactSeconds = (performance.now() - t0) / 1000;
+    // the brute force agrees with the collection's own exact scan (the filtered-search fallback)
+    const jsExactTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const js = collection.exact(qv[i], 10, (id) => id !== queryIds[i]).map((h) => h.id);
+      jsExactTimes.push(performance.now() - t);
+      if (overlap(js, exact[i]) < 1) log(`  note: query ${i}: usearch exactSearch and UsearchCollection.exact differ (ties?): ${overlap(js, exact[i])}`);
+    }
+    const recall = mean(raw.hits.map((h, i) => overlap(h, exact[i])));
+    const perfect = raw.hits.filter((h, i) => overlap(h, exact[i]) === 1).length / raw.hits.length;
+    log(`raw search: p50 ${ms(rawStats.p50)} ms, p99 ${ms(rawStats.p99)} ms, recall@10 ${recall.toFixed(4)} (exact reference ${exactSeconds.toFixed(1)} s for ${nQueries} queries; JS exact scan ${ms(stats(jsExactTimes).p50)} ms/query)`);
+
+    // -------------------------------------------------------------------------------- memory
+    const m = memIndexed;
+    log(`resident memory: RSS ${mb(m.rss)} after indexing (${mb(memImported.rss)} after the import, ${mb(memStart.rss)} at start); raw vectors ${mb(rawBytes)}; RSS growth from indexing ${mb(m.rss - memImported.rss)} = ${((m.rss - memImported.rss) / rawBytes).toFixed(2)} × raw; JS heap ${mb(m.heapUsed)}, ArrayBuffers ${mb(m.arrayBuffers)}`);
+
+    // -------------------------------------------------------------------------------- expansionSearch sweep
+    const efRows: string[] = [];
+    const efQueries = Math.min(nQueries, 1000);
+    const hnswFile = path.join(tmp, "hnsw-sweep.usearch");
+    collection.hnsw.save(hnswFile);
+    const original = collection.hnsw;
+    for (const ef of efs) {
+      let replacement: Index | null = null;
+      if (ef !== HNSW.expansionSearch) {
+        replacement = new usearch.Index({ dimensions: layout.dimension, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: HNSW.connectivity, expansion_add: HNSW.expansionAdd, expansion_search: ef, multi: false });
+        replacement.load(hnswFile);
+        (collection as unknown as { hnsw: Index }).hnsw = replacement;
+      }
+      try {
+        await searchAll(qv.slice(0, 200), queryIds.slice(0, 200), 10);
+        const r = await searchAll(qv.slice(0, efQueries), queryIds.slice(0, efQueries), 10);
+        const s = stats(r.times);
+        const rc = mean(r.hits.map((h, i) => overlap(h, exact[i])));
+        efRows.push(`| ${ef}${ef === HNSW.expansionSearch ? " (HNSW)" : ""} | ${ms(s.p50)} | ${ms(s.p99)} | ${rc.toFixed(4)} |`);
+        log(`  expansionSearch ${ef}: p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms, recall@10 ${rc.toFixed(4)}`);
+      } finally {
+        (collection as unknown as { hnsw: Index }).hnsw = original;
+      }
+    }
+    rmSync(hnswFile, { force: true });
+
+    // -------------------------------------------------------------------------------- query-time weights
+    // Query scaling (SimilarityService): one ANN search with q′ = reweightQuery(q); its score is dot(q′, v).
+    // Rescoring: ANN top-N with the stored query q, then `rescore` (Σ W′_p·cos_p), best 10.
+    // Since stored parts are √W_p·s_v·unit(v_p), rescore(q, v) = dot(q′, v)·√(Σ stored W_p of v's present parts):
+    // the two scores differ only by v's missing-part rescale. Each method is compared with exact search of its own score.
+    const storedParts = partWeights(normaliseWeights(embedder.weights));
+    const wIds = queryIds.slice(0, nWeightQueries);
+    const wVectors = qv.slice(0, nWeightQueries);
+    const weightRows: string[] = [];
+    const maxN = Math.max(...rescoreNs);
+    const presentRoot = new Float32Array(slots);
+    const slotOf = new Map<string, number>();
+    for (let s = 0; s < slots; s++) {
+      const id = collection.ids[s];
+      if (id === null) continue;
+      slotOf.set(id, s);
+      presentRoot[s] = presentWeightRoot(matrix, s, layout, storedParts);
+    }
+    let identityChecked = false;
+    for (const { label, input } of WEIGHTINGS) {
+      const wanted: SimilarityWeights = normaliseWeights(input);
+      const scaled = wVectors.map((q) => reweightQuery(q, embedder.weights, wanted, layout));
+      const qsScore = (i: number, id: string) => dot(scaled[i], matrix, (slotOf.get(id) as number) * layout.dimension);
+      const rsScore = (i: number, id: string) => qsScore(i, id) * presentRoot[slotOf.get(id) as number];
+      // exact references, both from one exact top-(2·maxN + 1) by dot(q′, v); a work outside it cannot be in the
+      // rescoring top 10 when the 10th rescore beats the pool's last dot (rescore ≤ dot for dot ≥ 0), else scan all
+      const pool = exactTop(matrix, layout.dimension, scaled, Math.min(slots, 2 * maxN + 1));
+      let fallbacks = 0;
+      const exactQs: { id: string; score: number }[][] = [];
+      const exactRs: { id: string; score: number }[][] = [];
+      for (let i = 0; i < wIds.length; i++) {
+        const qNorm = Math.sqrt(dot(scaled[i], scaled[i]));
+        const cands = pool[i].filter((c) => collection.ids[c.slot] !== wIds[i]);
+        exactQs.push(cands.slice(0, 10).map((c) => ({ id: collection.ids[c.slot] as string, score: c.cos * qNorm })));
+        let rs = cands.map((c) => ({ slot: c.slot, score: c.cos * qNorm * presentRoot[c.slot] }));
+        rs.sort((x, y) => y.score - x.score);
+        const tenth = rs[9]?.score ?? -Infinity;
+        const floor = cands.length ? cands[cands.length - 1].cos * qNorm : Infinity;
+        if (!(tenth > 0 && tenth >= floor)) {
+          fallbacks++;
+          rs = [];
+          for (let s = 0; s < slots; s++) {
+            if (collection.ids[s] === null || collection.ids[s] === wIds[i]) continue;
+            rs.push({ slot: s, score: dot(scaled[i], matrix, s * layout.dimension) * presentRoot[s] });
+          }
+          rs.sort((x, y) => y.score - x.score);
+        }
+        exactRs.push(rs.slice(0, 10).map((c) => ({ id: collection.ids[c.slot] as string, score: c.score })));
+        if (!identityChecked) {
+          const points = await index.get(alias, exactRs[i].slice(0, 3).map((c) => c.id));
+          for (const p of points) {
+            const actual = rescore(wVectors[i], p.vector, wanted, layout).total;
+            if (Math.abs(rsScore(i, p.id) - actual) > 1e-4) log(`  warning: rescore identity off for ${p.id}: ${actual} vs ${rsScore(i, p.id)}`);
+          }
+          identityChecked = true;
+        }
+      }
+      /** recall@10, mean score ratio (Σ exact scores of the 10 returned ÷ Σ of the exact 10) and p50 ms. */
+      const measure = async (method: (i: number) => Promise<string[]>, truth: { id: string; score: number }[][], score: (i: number, id: string) => number) => {
+        const times: number[] = [];
+        const recalls: number[] = [];
+        const ratios: number[] = [];
+        for (let i = 0; i < wIds.length; i++) {
+          const t = performance.now();
+          const top = await method(i);
+          times.push(performance.now() - t);
+          recalls.push(overlap(top, truth[i].map((x) => x.id)));
+          const best = truth[i].reduce((a, x) => a + x.score, 0);
+          ratios.push(best > 0 ? top.reduce((a, id) => a + score(i, id), 0) / best : 1);
+        }
+        return { recall: mean(recalls), ratio: mean(ratios), p50: stats(times).p50 };
+      };
+      const cell = (r: { recall: number; ratio: number; p50: number }) => `${r.recall.toFixed(3)} / ${r.ratio.toFixed(3)} / ${ms(r.p50)}`;
+      const qsCells: string[] = [];
+      for (const k of [10, ...rescoreNs]) {
+        // k 10 is what the service does; a larger k widens the beam (usearch searches with max(expansionSearch, k))
+        const r = await measure(async (i) => {
+          const q = reweightQuery(wVectors[i], embedder.weights, wanted, layout);
+          return (await index.search(alias, { vector: q, k, excludeIds: [wIds[i]] })).slice(0, 10).map((h) => h.id);
+        }, exactQs, qsScore);
+        qsCells.push(cell(r));
+      }
+      const rsCells: string[] = [];
+      for (const n of rescoreNs) {
+        const r = await measure(async (i) => {
+          const h = await index.search(alias, { vector: wVectors[i], k: n, excludeIds: [wIds[i]] });
+          const points = await index.get(alias, h.map((x) => x.id));
+          return points
+            .map((p) => ({ id: p.id, score: rescore(wVectors[i], p.vector, wanted, layout).total }))
+            .sort((x, y) => y.score - x.score)
+            .slice(0, 10)
+            .map((x) => x.id);
+        }, exactRs, rsScore);
+        rsCells.push(cell(r));
+      }
+      // both: the re-weighted query's top 10 and the stored query's top N, ranked by dot(q′, v) (query scaling's score)
+      const hybridN = Math.min(...rescoreNs);
+      const hybrid = await measure(async (i) => {
+        const q = reweightQuery(wVectors[i], embedder.weights, wanted, layout);
+        const a = await index.search(alias, { vector: q, k: 10, excludeIds: [wIds[i]] });
+        const b = await index.search(alias, { vector: wVectors[i], k: hybridN, excludeIds: [wIds[i]] });
+        const points = await index.get(alias, [...new Set([...a, ...b].map((h) => h.id))]);
+        return points
+          .map((p) => ({ id: p.id, score: dot(q, p.vector) }))
+          .sort((x, y) => y.score - x.score)
+          .slice(0, 10)
+          .map((x) => x.id);
+      }, exactQs, qsScore);
+      rsCells.push(cell(hybrid));
+      const refAgree = mean(exactQs.map((e, i) => overlap(e.map((x) => x.id), exactRs[i].map((x) => x.id))));
+      weightRows.push(`| ${label} | ${qsCells.join(" | ")} | ${rsCells.join(" | ")} | ${refAgree.toFixed(3)} |`);
+      log(`  weights ${label}: query scaling ${qsCells.join(", ")}; rescoring ${rsCells.join(", ")}; exact refs agree ${refAgree.toFixed(3)}; pool fallbacks ${fallbacks}`);
+    }
+
+    // -------------------------------------------------------------------------------- in-process phases
+    const svcIds = pick(500);
+    const svcTimes: number[] = [];
+    const hitLists: string[][] = [];
+    for (let i = 0; i < svcIds.length + 100; i++) {
+      const t = performance.now();
+      const r = await app.services.similarity.similarTo(svcIds[i % svcIds.length], { k: 10 });
+      if (i >= 100) svcTimes.push(performance.now() - t);
+      hitLists.push(r.hits.map((h) => h.artworkId));
+    }
+    const timeStore = async (f: (ids: string[]) => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < hitLists.length; i++) {
+        const t = performance.now();
+        await f(hitLists[i]);
+        if (i >= 100) times.push(performance.now() - t);
+      }
+      return stats(times);
+    };
+    const rowsSql = await timeStore((ids) => store.artworksByIds(ids));
+    const creditsSql = await timeStore((ids) => store.creditsByArtworkIds(ids));
+    const svcStats = stats(svcTimes);
+    log(`in-process: similarTo p50 ${ms(svcStats.p50)} ms; artworksByIds(10) p50 ${ms(rowsSql.p50)} ms; creditsByArtworkIds(10) p50 ${ms(creditsSql.p50)} ms`);
+
+    // -------------------------------------------------------------------------------- HTTP
+    const url = `${await app.listen()}/graphql`;
+    client = new HttpClient(url);
+    const httpIds = pick(Math.max(httpRequests, 1000));
+    const body = (query: string, id: string) => JSON.stringify({ operationName: "Similar", query, variables: { id: toGlobalId("Artwork", id) } });
+    const ladder: { label: string; query: string | null }[] = [
+      { label: "`{ __typename }` (HTTP + Apollo floor)", query: null },
+      { label: "`similarArtworks { edges { score } }` (+ similarity service + the resolver's batched row load)", query: "query Similar($id: ID!) { similarArtworks(id: $id, first: 10) { edges { score } } }" },
+      { label: "`… node { id title }` (+ node fields; rows already loaded)", query: "query Similar($id: ID!) { similarArtworks(id: $id, first: 10) { edges { score node { id title } } } }" },
+      { label: "`… node { id title artists { name } }` (the benchmark query)", query: FULL_QUERY },
+    ];
+    const sampleText = await client.sample(body(FULL_QUERY, httpIds[0]));
+    const sampleEdges = (JSON.parse(sampleText) as { data: { similarArtworks: { edges: { score: number; node: { id: string } }[] } } }).data.similarArtworks.edges;
+    log(`sample response: ${sampleEdges.length} edges, first ${JSON.stringify(sampleEdges[0]).slice(0, 200)}`);
+    const ladderRows: string[] = [];
+    let fullHttp = { p50: NaN, p99: NaN, mean: NaN };
+    let sqlPerRequest = NaN;
+    for (const step of ladder) {
+      const bodies = httpIds.map((id) => (step.query ? body(step.query, id) : JSON.stringify({ query: "{ __typename }" })));
+      const before = sqlStatements;
+      const times = await client.sequential(bodies, httpRequests, 200);
+      const perRequest = (sqlStatements - before) / (httpRequests + 200);
+      const s = stats(times);
+      ladderRows.push(`| ${step.label} | ${ms(s.p50)} | ${ms(s.p99)} | ${perRequest.toFixed(1)} |`);
+      log(`  HTTP ${step.label}: p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms, SQL/request ${perRequest.toFixed(1)}`);
+      if (step.query === FULL_QUERY) {
+        fullHttp = s;
+        sqlPerRequest = perRequest;
+      }
+    }
+    // where the server thread's CPU goes (a separate pass: the profiler slows what it watches)
+    const fullBodies = httpIds.map((id) => body(FULL_QUERY, id));
+    const profiled = await profile(async () => void (await client!.sequential(fullBodies, httpRequests, 0)));
+    const busy = [...profiled.byCategory].filter(([k]) => k !== "(idle)").reduce((a, [, v]) => a + v, 0);
+    const profileRows = [...profiled.byCategory]
+      .filter(([k]) => k !== "(idle)")
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `| ${k} | ${(v / httpRequests).toFixed(3)} | ${((100 * v) / busy).toFixed(1)} % |`);
+    const topFunctions = [...profiled.byFunction].filter(([k]) => !k.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, 15);
+    log(`profile: server thread busy ${(busy / httpRequests).toFixed(2)} ms/request of ${(profiled.wallMs / httpRequests).toFixed(2)} ms wall`);
+    for (const [k, v] of topFunctions) log(`  ${(v / httpRequests).toFixed(3)} ms/request  ${k}`);
+    log(`autocannon: ${connections} connections, ${duration} s ...`);
+    const load = await client.load(fullBodies, connections, duration);
+    log(`  ${JSON.stringify(load)}`);
+    const noSqlBodies = httpIds.map((id) => body(ladder[1].query as string, id));
+    const loadNoSql = await client.load(noSqlBodies, connections, duration);
+    log(`  edges { score } only: ${JSON.stringify(loadNoSql)}`);
+    const memServed = await rss();
+    void m;
+
+    // -------------------------------------------------------------------------------- report
+    const ratio = fullHttp.p50 / rawStats.p50;
+    const check = (ok: boolean) => (ok ? "met" : "**not met**");
+    out(`Works: ${indexed} (${summary.created} imported from ${path.basename(catalogue)}), vectors ${layout.dimension} floats (image ${IMAGE_DIMENSION} + meta-v1 ${layout.metadata.dimension}), HNSW connectivity ${HNSW.connectivity}, expansionAdd ${HNSW.expansionAdd}, expansionSearch ${HNSW.expansionSearch}. Whole run ${secs(started)} s.`);
+    out();
+    for (const [k, v] of figures) out(`- ${k}: ${v}`);
+    out(`- resident memory after the HTTP runs: RSS ${mb(memServed.rss)}`);
+    out();
+    out("| measure | value | target |");
+    out("| --- | ---: | --- |");
+    out(`| raw index search p50 / p99 (\`VectorIndex.search\`, k 10, ${nQueries} queries) | ${ms(rawStats.p50)} / ${ms(rawStats.p99)} ms | |`);
+    out(`| \`similarArtworks\` over HTTP p50 / p99 (1 client, ${httpRequests} requests) | ${ms(fullHttp.p50)} / ${ms(fullHttp.p99)} ms | |`);
+    out(`| HTTP p50 ÷ raw p50 | ${ratio.toFixed(2)} | ≤ 2: ${check(ratio <= 2)} |`);
+    out(`| recall@10 vs exact (${nQueries} queries; share with all 10: ${perfect.toFixed(3)}) | ${recall.toFixed(4)} | ≥ 0.99: ${check(recall >= 0.99)} |`);
+    out(`| requests/s, ${connections} connections, ${duration} s (autocannon; latency p50 / p99) | ${load.rps.toFixed(0)} (${load.p50} / ${load.p99} ms) | ≥ 500: ${check(load.rps >= 500)} |`);
+    out(`| errors / non-2xx / mismatched bodies / timeouts | ${load.errors} / ${load.non2xx} / ${load.mismatches} / ${load.timeouts} | 0 |`);
+    out("@@memory@@");
+    out();
+    out("Where the HTTP time goes (sequential client; same ids for every row):");
+    out();
+    out("| request | p50 ms | p99 ms | SQL statements / request |");
+    out("| --- | ---: | ---: | ---: |");
+    out(`| raw \`VectorIndex.search\` (in process) | ${ms(rawStats.p50)} | ${ms(rawStats.p99)} | 0 |`);
+    out(`| \`SimilarityService.similarTo\` (in process: get + search + get + explain) | ${ms(svcStats.p50)} | ${ms(svcStats.p99)} | 0 |`);
+    out(`| \`store.artworksByIds\` (10 ids, in process) | ${ms(rowsSql.p50)} | ${ms(rowsSql.p99)} | 1 |`);
+    out(`| \`store.creditsByArtworkIds\` (10 ids, in process) | ${ms(creditsSql.p50)} | ${ms(creditsSql.p99)} | |`);
+    for (const row of ladderRows) out(row);
+    out(`| autocannon, ${connections} connections, \`edges { score }\` only | ${loadNoSql.p50} (${loadNoSql.rps.toFixed(0)} req/s) | ${loadNoSql.p99} | 0 |`);
+    out();
+    out(`CPU of the server thread (self time by code, sampled every 0.1 ms) during ${httpRequests} more sequential benchmark queries: busy ${(busy / httpRequests).toFixed(2)} ms of ${(profiled.wallMs / httpRequests).toFixed(2)} ms per request (the rest is the client thread and the wire).`);
+    out();
+    out("| code | ms / request | share of busy |");
+    out("| --- | ---: | ---: |");
+    for (const row of profileRows) out(row);
+    out();
+    out("Top functions (self time, ms / request):");
+    out();
+    for (const [k, v] of topFunctions) out(`- ${(v / httpRequests).toFixed(3)} ${k.replace(/\|/g, "\\|")}`);
+    out();
+    out(`expansionSearch (rebuilt graph loaded with each value; ${efQueries} queries):`);
+    out();
+    out("| expansionSearch | p50 ms | p99 ms | recall@10 |");
+    out("| ---: | ---: | ---: | ---: |");
+    for (const row of efRows) out(row);
+    out();
+    out(`Query-time weights (${wIds.length} queries). Cells: recall@10 / score ratio / p50 ms (in process). Recall and score ratio (Σ exact scores of the 10 returned ÷ Σ scores of the exact 10) are against exact search by the method's own score: dot(q′, v) for query scaling, Σ W′_p·cos_p for rescoring (they differ only by the missing-part rescale of v; last column: how far their exact top 10s agree). Query scaling, k = 10 is what SimilarityService does; k = N asks the index for N (a wider beam) and keeps 10. Rescoring: ANN top N with the stored weights, \`rescore\`, best 10. Both: the two searches' hits merged and ranked by query scaling's score (compared with its exact top 10).`);
+    out();
+    out(`| weights | query scaling, k = 10 | ${rescoreNs.map((n) => `query scaling, k = ${n}`).join(" | ")} | ${rescoreNs.map((n) => `rescoring, N = ${n}`).join(" | ")} | both: query scaling k = 10 ∪ stored top ${Math.min(...rescoreNs)}, by dot(q′, v) | exact top 10s agree |`);
+    out(`| --- | ---: | ${rescoreNs.map(() => "---:").join(" | ")} | ${rescoreNs.map(() => "---:").join(" | ")} | ---: | ---: |`);
+    for (const row of weightRows) out(row);
+    void sqlPerRequest;
+    rawVectorBytes = rawBytes;
+    builtMemory = { start: memStart.rss, imported: memImported.rss, indexed: m.rss, served: memServed.rss };
+    succeeded = true;
+  } finally {
+    await client?.close();
+    await app.stop();
+  }
+  try {
+    if (succeeded) {
+      // resident memory of fresh processes opening what this run built (this process holds the import's and the build's leftovers)
+      const index = childMemory(path.join(tmp, "data"), "index");
+      const whole = childMemory(path.join(tmp, "data"), "app");
+      out();
+      out(`Resident memory (raw vectors: ${builtMemory.indexed ? mb(rawVectorBytes) : "?"} = works × ${IMAGE_DIMENSION + META_V1_DIMENSION} floats × 4 bytes). A fresh process measures RSS after loading the code, then after opening what this run built; GC forced before each reading.`);
+      out();
+      out("| process | RSS before | RSS after | growth | growth ÷ raw vectors | open time (or readings) |");
+      out("| --- | ---: | ---: | ---: | ---: | ---: |");
+      out(`| fresh, \`UsearchVectorIndex.open\` only (the vector index) | ${mb(index.before)} | ${mb(index.after)} | ${mb(index.after - index.before)} | ${((index.after - index.before) / rawVectorBytes).toFixed(2)} | ${(index.openMs / 1000).toFixed(1)} s |`);
+      out(`| fresh, \`createApp\` (PGlite catalogue + index + GraphQL schema) | ${mb(whole.before)} | ${mb(whole.after)} | ${mb(whole.after - whole.before)} | ${((whole.after - whole.before) / rawVectorBytes).toFixed(2)} | ${(whole.openMs / 1000).toFixed(1)} s |`);
+      out(`| this run (built in place: also holds the import's leftovers): at start → after import → after indexing → after the HTTP runs | ${mb(builtMemory.start)} | ${mb(builtMemory.served)} | | | ${mb(builtMemory.start)} → ${mb(builtMemory.imported)} → ${mb(builtMemory.indexed)} → ${mb(builtMemory.served)} |`);
+      const memoryRows = [
+        `| resident memory of a fresh process after \`UsearchVectorIndex.open\`, growth ÷ raw vector bytes (${mb(index.after - index.before)} ÷ ${mb(rawVectorBytes)}) | ${((index.after - index.before) / rawVectorBytes).toFixed(2)} | |`,
+        `| resident memory of a fresh process serving (\`createApp\`), RSS ÷ raw vector bytes (${mb(whole.after)} ÷ ${mb(rawVectorBytes)}) | ${(whole.after / rawVectorBytes).toFixed(2)} | |`,
+      ];
+      for (const line of report) console.log(line === "@@memory@@" ? memoryRows.join("\n") : line);
+    }
+  } finally {
+    if (values.keep) log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.filename === path.resolve(process.argv[1])) await run(process.argv.slice(2));
