@@ -785,8 +785,12 @@ export async function run(args: string[]): Promise<void> {
     const ladderRows: string[] = [];
     let fullHttp = { p50: NaN, p99: NaN, mean: NaN };
     let sqlPerRequest = NaN;
+    // the benchmark query runs on works never shown before (cold: the row cache holds none of their rows),
+    // then again on the same works (warm: every row remembered)
+    const coldIds = pick(httpRequests + 200);
     for (const step of ladder) {
-      const bodies = httpIds.map((id) => (step.query ? body(step.query, id) : JSON.stringify({ query: "{ __typename }" })));
+      const ids = step.query === FULL_QUERY ? coldIds : httpIds;
+      const bodies = ids.map((id) => (step.query ? body(step.query, id) : JSON.stringify({ query: "{ __typename }" })));
       const before = sqlStatements;
       const times = await client.sequential(bodies, httpRequests, 200);
       const perRequest = (sqlStatements - before) / (httpRequests + 200);
@@ -812,6 +816,11 @@ export async function run(args: string[]): Promise<void> {
     log(`autocannon: ${connections} connections, ${duration} s ...`);
     const load = await client.load(fullBodies, connections, duration);
     log(`  ${JSON.stringify(load)}`);
+    // and on 20,000 works not shown before (mostly cold rows)
+    const coldLoad = await client.load(pick(20_000).map((id) => body(FULL_QUERY, id)), connections, duration);
+    log(`  cold: ${JSON.stringify(coldLoad)}`);
+    const warmHttp = stats(await client.sequential(coldIds.map((id) => body(FULL_QUERY, id)), httpRequests, 200));
+    log(`  HTTP benchmark query again on the same works (rows remembered): p50 ${ms(warmHttp.p50)} ms, p99 ${ms(warmHttp.p99)} ms`);
     const noSqlBodies = httpIds.map((id) => body(ladder[1].query as string, id));
     const loadNoSql = await client.load(noSqlBodies, connections, duration);
     log(`  edges { score } only: ${JSON.stringify(loadNoSql)}`);
@@ -829,10 +838,13 @@ export async function run(args: string[]): Promise<void> {
     out("| measure | value | target |");
     out("| --- | ---: | --- |");
     out(`| raw index search p50 / p99 (\`VectorIndex.search\`, k 10, ${nQueries} queries) | ${ms(rawStats.p50)} / ${ms(rawStats.p99)} ms | |`);
-    out(`| \`similarArtworks\` over HTTP p50 / p99 (1 client, ${httpRequests} requests) | ${ms(fullHttp.p50)} / ${ms(fullHttp.p99)} ms | |`);
-    out(`| HTTP p50 ÷ raw p50 | ${ratio.toFixed(2)} | ≤ 2: ${check(ratio <= 2)} |`);
+    out(`| \`similarArtworks\` over HTTP p50 / p99 (1 client, ${httpRequests} works never shown before: rows from the store) | ${ms(fullHttp.p50)} / ${ms(fullHttp.p99)} ms | |`);
+    out(`| HTTP p50 ÷ raw p50, cold rows | ${ratio.toFixed(2)} | ≤ 2: ${check(ratio <= 2)} |`);
+    out(`| \`similarArtworks\` over HTTP p50 / p99, the same works again (rows remembered) | ${ms(warmHttp.p50)} / ${ms(warmHttp.p99)} ms | |`);
+    out(`| HTTP p50 ÷ raw p50, remembered rows | ${(warmHttp.p50 / rawStats.p50).toFixed(2)} | ≤ 2: ${check(warmHttp.p50 / rawStats.p50 <= 2)} |`);
     out(`| recall@10 vs exact (${nQueries} queries; share with all 10: ${perfect.toFixed(3)}) | ${recall.toFixed(4)} | ≥ 0.99: ${check(recall >= 0.99)} |`);
-    out(`| requests/s, ${connections} connections, ${duration} s (autocannon; latency p50 / p99) | ${load.rps.toFixed(0)} (${load.p50} / ${load.p99} ms) | ≥ 500: ${check(load.rps >= 500)} |`);
+    out(`| requests/s, ${connections} connections, ${duration} s, 1,000 works already shown (autocannon; latency p50 / p99) | ${load.rps.toFixed(0)} (${load.p50} / ${load.p99} ms) | ≥ 500: ${check(load.rps >= 500)} |`);
+    out(`| requests/s, ${connections} connections, ${duration} s, 20,000 works not shown before | ${coldLoad.rps.toFixed(0)} (${coldLoad.p50} / ${coldLoad.p99} ms) | ≥ 500: ${check(coldLoad.rps >= 500)} |`);
     out(`| errors / non-2xx / mismatched bodies / timeouts | ${load.errors} / ${load.non2xx} / ${load.mismatches} / ${load.timeouts} | 0 |`);
     out("@@memory@@");
     out();
