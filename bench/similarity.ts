@@ -53,6 +53,7 @@ import { createApp, type App } from "../src/main.ts";
 import type { ImageEncoder } from "../src/ports/image-encoder.port.ts";
 import type { VectorPoint } from "../src/ports/vector-index.port.ts";
 import { payloadOf } from "../src/worker/embedding.worker.ts";
+import { mulberry32 } from "../src/encoding/seeded-random.ts";
 
 const require = createRequire(import.meta.url);
 const usearch = require("usearch") as typeof import("usearch");
@@ -71,16 +72,6 @@ const benchImageEncoder: ImageEncoder = {
 
 // ---------------------------------------------------------------------------------------------- maths
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomUnit(dimension: number, rand: () => number): Float32Array {
   const v = new Float32Array(dimension);

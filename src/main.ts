@@ -44,7 +44,7 @@ import { ArtworkEmbedder } from "./services/artwork-embedder.ts";
 import { ArtworkImageService } from "./services/artwork-image.service.ts";
 import { SimilarityService } from "./services/similarity.service.ts";
 import { VectorIndexService } from "./services/vector-index.service.ts";
-import { EmbeddingWorker, type WorkerPass } from "./worker/embedding.worker.ts";
+import { EmbeddingWorker, progressLogger, type WorkerPass } from "./worker/embedding.worker.ts";
 
 /** The bundled demo catalogue imported on a first start (data/demo/README.md). */
 export const DEMO_CATALOGUE = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../data/demo/catalogue.jsonl");
@@ -200,15 +200,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await indexService.init();
   let worker: EmbeddingWorker | null = null;
   if (config.worker.inProcess) {
-    let done = 0;
-    let lastLog = 0;
-    worker = core.createWorker((pass) => {
-      done += pass.upserted + pass.deleted;
-      if (Date.now() - lastLog > 2000) {
-        lastLog = Date.now();
-        void core.queue.counts().then((c) => log.info({ embedded: done, pending: c.PENDING + c.RUNNING, failed: c.FAILED }, "embedding works"));
-      }
-    });
+    worker = core.createWorker(progressLogger(core.queue, log));
     worker.start();
   }
   const schema = buildVitrineSchema(resolvers);

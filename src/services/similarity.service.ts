@@ -7,7 +7,7 @@ import type { Artwork } from "../domain/artwork.ts";
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
 import { explain, reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
 import { maximalMarginalRelevance } from "../encoding/mmr.ts";
-import { dotSlice } from "../encoding/normalise.ts";
+import { averageQuery, dotSlice } from "../encoding/normalise.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
 import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { PaletteExtractor } from "../ports/palette-extractor.port.ts";
@@ -237,18 +237,6 @@ export class SimilarityService {
   }
 }
 
-function averageQuery(positives: readonly Float32Array[], negatives: readonly Float32Array[]): Float32Array {
-  const dim = positives[0].length;
-  const out = new Float32Array(dim);
-  for (const p of positives) for (let i = 0; i < dim; i++) out[i] += p[i] / positives.length;
-  if (negatives.length) {
-    // away from the disliked: avg(pos) + (avg(pos) − avg(neg))
-    const neg = new Float32Array(dim);
-    for (const n of negatives) for (let i = 0; i < dim; i++) neg[i] += n[i] / negatives.length;
-    for (let i = 0; i < dim; i++) out[i] = 2 * out[i] - neg[i];
-  }
-  return out;
-}
 
 /** BEST_SCORE's explanation: the best liked example's parts, or, when a disliked one is closer, its parts negated. */
 function bestExampleParts(positives: readonly Float32Array[], negatives: readonly Float32Array[], v: Float32Array, layout: BlendLayout): ScoreParts {

@@ -46,6 +46,21 @@ export function payloadOf(work: Artwork, embeddingVersion: string, hasImage: boo
   };
 }
 
+/** An onPass callback that logs progress (works embedded, still queued, failed) at most every `everyMs`. */
+export function progressLogger(queue: JobQueue, log: Logger, everyMs = 2000): (pass: WorkerPass) => void {
+  let done = 0;
+  let lastLog = 0;
+  return (pass) => {
+    done += pass.upserted + pass.deleted;
+    if (Date.now() - lastLog < everyMs) return;
+    lastLog = Date.now();
+    void queue.counts().then(
+      (c) => log.info({ embedded: done, pending: c.PENDING + c.RUNNING, failed: c.FAILED }, "embedding works"),
+      () => {},
+    );
+  };
+}
+
 export class EmbeddingWorker {
   private readonly id = `worker-${randomUUID().slice(0, 8)}`;
   private running = false;

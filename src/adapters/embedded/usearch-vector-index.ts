@@ -28,7 +28,7 @@ import type {
   VectorPoint,
   VectorQuery,
 } from "../../ports/vector-index.port.ts";
-import { cosine } from "../../encoding/normalise.ts";
+import { averageQuery, cosine } from "../../encoding/normalise.ts";
 import { compileFilter } from "./payload-filter.ts";
 import { newHnsw, UsearchCollection } from "./usearch-collection.ts";
 
@@ -372,16 +372,3 @@ export class UsearchVectorIndex implements VectorIndex {
   }
 }
 
-function averageQuery(positive: readonly Float32Array[], negative: readonly Float32Array[]): Float32Array {
-  const d = positive[0].length;
-  const avg = (vs: readonly Float32Array[]) => {
-    const out = new Float32Array(d);
-    for (const v of vs) for (let i = 0; i < d; i++) out[i] += v[i] / vs.length;
-    return out;
-  };
-  const pos = avg(positive);
-  if (negative.length === 0) return pos;
-  const neg = avg(negative);
-  for (let i = 0; i < d; i++) pos[i] = 2 * pos[i] - neg[i];
-  return pos;
-}

@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import type { Config } from "../../config/config.ts";
 import { openCore } from "../../main.ts";
 import { ReconcileService } from "../../services/reconcile.service.ts";
+import { progressLogger } from "../../worker/embedding.worker.ts";
 
 export function registerWorkerCommands(program: Command, getConfig: () => Config): void {
   program
@@ -19,15 +20,7 @@ export function registerWorkerCommands(program: Command, getConfig: () => Config
     .action(async (opts: { once?: boolean }) => {
       const core = await openCore(getConfig());
       await core.indexService.init();
-      let done = 0;
-      let lastLog = 0;
-      const worker = core.createWorker((pass) => {
-        done += pass.upserted + pass.deleted;
-        if (Date.now() - lastLog > 2000) {
-          lastLog = Date.now();
-          void core.queue.counts().then((c) => core.log.info({ embedded: done, pending: c.PENDING + c.RUNNING, failed: c.FAILED }, "embedding works"));
-        }
-      });
+      const worker = core.createWorker(progressLogger(core.queue, core.log));
       if (opts.once) {
         const total = await worker.drain();
         const counts = await core.queue.counts();
