@@ -46,11 +46,20 @@ export function payloadOf(work: Artwork, embeddingVersion: string, hasImage: boo
   };
 }
 
-/** An onPass callback that logs progress (works embedded, still queued, failed) at most every `everyMs`. */
+/**
+ * An onPass callback that logs progress (works embedded, still queued, failed) at most every `everyMs`,
+ * and once when the queue has been drained.
+ */
 export function progressLogger(queue: JobQueue, log: Logger, everyMs = 2000): (pass: WorkerPass) => void {
   let done = 0;
+  let reported = 0;
   let lastLog = 0;
   return (pass) => {
+    if (pass.claimed === 0) {
+      if (done > reported) log.info({ embedded: done }, "the embedding queue is empty: every queued work is indexed");
+      reported = done;
+      return;
+    }
     done += pass.upserted + pass.deleted;
     if (Date.now() - lastLog < everyMs) return;
     lastLog = Date.now();
@@ -83,7 +92,9 @@ export class EmbeddingWorker {
     const jobs = await this.queue.claim(this.config.batchSize, this.id, LEASE_MS);
     if (jobs.length === 0) {
       await this.target.completeIfBuilt();
-      return { claimed: 0, upserted: 0, deleted: 0, failed: 0 };
+      const idle = { claimed: 0, upserted: 0, deleted: 0, failed: 0 };
+      this.onPass(idle);
+      return idle;
     }
     let result: WorkerPass;
     try {
