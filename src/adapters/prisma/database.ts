@@ -88,6 +88,10 @@ async function lockFolder(dir: string): Promise<() => Promise<void>> {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    // An idle connection can die (server restart, failover, admin termination). pg emits that on the pool;
+    // unhandled, it would crash the process. The pool has already dropped the connection and the next
+    // query opens a new one, so there is nothing else to do (queries in flight fail and are reported).
+    pool.on("error", () => {});
     const client = await pool.connect();
     let migrations: MigrationResult;
     try {

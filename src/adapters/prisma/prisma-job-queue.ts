@@ -3,12 +3,20 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { EmbeddingReason } from "../../ports/catalogue-store.port.ts";
 import type { ClaimedJob, JobQueue, JobStatus } from "../../ports/job-queue.port.ts";
 
+/** Advisory lock key of embedding-job claims. */
+const CLAIM_LOCK = 727275;
+
 export class PrismaJobQueue implements JobQueue {
   constructor(private readonly prisma: PrismaClient) {}
 
   async claim(limit: number, workerId: string, leaseMs: number): Promise<ClaimedJob[]> {
     const leaseSeconds = Math.max(1, Math.round(leaseMs / 1000));
-    return this.prisma.$queryRawUnsafe<ClaimedJob[]>(
+    // Claims take turns (a transaction-scoped advisory lock, released at commit): the "no other worker
+    // holds this work" test then always sees the previous claim's RUNNING rows, so two workers never
+    // embed the same work at once (the older read could otherwise be written last). A claim takes ms.
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})::text`);
+      return tx.$queryRawUnsafe<ClaimedJob[]>(
       `UPDATE "EmbeddingJob" SET status = 'RUNNING', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
        WHERE id IN (
          SELECT j.id FROM "EmbeddingJob" j
@@ -23,7 +31,8 @@ export class PrismaJobQueue implements JobQueue {
       workerId,
       leaseSeconds,
       limit,
-    );
+      );
+    });
   }
 
   async complete(jobIds: readonly string[]): Promise<void> {
