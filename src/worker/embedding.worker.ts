@@ -127,11 +127,12 @@ export class EmbeddingWorker {
     const total = { claimed: 0, upserted: 0, deleted: 0, failed: 0 };
     for (;;) {
       const pass = await this.runOnce();
-      if (pass.claimed === 0 || pass.claimed === pass.failed) return total;
       total.claimed += pass.claimed;
       total.upserted += pass.upserted;
       total.deleted += pass.deleted;
       total.failed += pass.failed;
+      // stop when nothing is due, or when everything taken failed (what is left waits for its retry time)
+      if (pass.claimed === 0 || pass.claimed === pass.failed) return total;
     }
   }
 
