@@ -68,6 +68,11 @@ export interface GroupQuery extends VectorQuery {
   readonly groupSize: number;
 }
 
+/** The group a point belongs to in grouped search: its first artist, or the point itself when it has none. */
+export function groupKeyOf(id: string, payload: VectorPayload): string {
+  return payload.artistKeys[0] ?? id;
+}
+
 /** Hits of one artist (the first artist key); works without an artist form a group each. */
 export interface VectorGroup {
   readonly key: string;

@@ -6,6 +6,7 @@
 import type { CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { JobQueue } from "../ports/job-queue.port.ts";
 import type { VectorIndex } from "../ports/vector-index.port.ts";
+import { idPages } from "./id-pages.ts";
 
 export interface ReconcileReport {
   readonly works: number;
@@ -29,22 +30,14 @@ export class ReconcileService {
   /** Compares `collection` with the catalogue; with `repair`, queues the missing and deletes the orphans. */
   async run(collection: string, options: { repair: boolean }): Promise<ReconcileReport> {
     const works = new Set<string>();
-    for (let after: string | null = null; ; ) {
-      const ids = await this.store.artworkIdsAfter(after, PAGE);
-      if (ids.length === 0) break;
-      for (const id of ids) works.add(id);
-      after = ids[ids.length - 1];
-    }
+    for await (const ids of idPages((after, limit) => this.store.artworkIdsAfter(after, limit), PAGE)) for (const id of ids) works.add(id);
     const indexed = new Set<string>();
     const orphans: string[] = [];
-    for (let after: string | null = null; ; ) {
-      const ids = await this.index.ids(collection, after, PAGE);
-      if (ids.length === 0) break;
+    for await (const ids of idPages((after, limit) => this.index.ids(collection, after, limit), PAGE)) {
       for (const id of ids) {
         if (works.has(id)) indexed.add(id);
         else orphans.push(id);
       }
-      after = ids[ids.length - 1];
     }
     const missing = [...works].filter((id) => !indexed.has(id));
     if (options.repair) {

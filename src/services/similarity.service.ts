@@ -124,14 +124,15 @@ export class SimilarityService {
     const hits = await this.index.recommend(collection, { positive: positives, negative: negatives, strategy: options.strategy, k: options.k, filter, excludeIds });
     const points = new Map((await this.index.get(collection, hits.map((h) => h.id))).map((p) => [p.id, p.vector]));
     const query = options.strategy === "AVERAGE_VECTOR" ? averageQuery(positives, negatives) : null;
+    const { layout, versionKey } = this.target.readView();
     const scored = hits.flatMap((h) => {
       const v = points.get(h.id);
       if (!v) return [];
       // the parts of the score the ranking used: against the average query, or the example that decided
-      const parts = query ? explain(query, v, this.target.readView().layout) : bestExampleParts(positives, negatives, v, this.target.readView().layout);
+      const parts = query ? explain(query, v, layout) : bestExampleParts(positives, negatives, v, layout);
       return [{ artworkId: h.id, score: parts.total, parts }];
     });
-    return { hits: scored, embeddingVersion: this.target.readView().versionKey };
+    return { hits: scored, embeddingVersion: versionKey };
   }
 
   /** The score of a pair and its parts (for "why are these similar?"). */
@@ -147,8 +148,8 @@ export class SimilarityService {
 
   private weighted(vector: Float32Array, input: SimilarityWeightsInput | null | undefined): Float32Array {
     if (!input) return vector;
-    const wanted: SimilarityWeights = normaliseWeights(input);
-    return reweightQuery(vector, this.target.readView().weights, wanted, this.target.readView().layout);
+    const { weights, layout } = this.target.readView();
+    return reweightQuery(vector, weights, normaliseWeights(input), layout);
   }
 
   /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts. */
@@ -183,11 +184,12 @@ export class SimilarityService {
   }
 
   private withParts(query: Float32Array, points: readonly { id: string; vector: Float32Array }[]): SimilarResult {
+    const { layout, versionKey } = this.target.readView();
     const hits = points.map((p) => {
-      const parts = explain(query, p.vector, this.target.readView().layout);
+      const parts = explain(query, p.vector, layout);
       return { artworkId: p.id, score: parts.total, parts };
     });
-    return { hits, embeddingVersion: this.target.readView().versionKey };
+    return { hits, embeddingVersion: versionKey };
   }
 
   /**

@@ -12,18 +12,21 @@ import type { VectorIndex } from "../ports/vector-index.port.ts";
 import { blendLayout } from "../encoding/blend.ts";
 import type { EmbeddingVersion } from "../encoding/embedding-version.ts";
 import type { ArtworkEmbedder } from "./artwork-embedder.ts";
+import { idPages } from "./id-pages.ts";
 import type { ReadView } from "./similarity.service.ts";
 
 export type IndexState = "LIVE" | "BUILDING";
 
 export class VectorIndexService {
   readonly collection: string;
-  private state: IndexState = "BUILDING";
   private readonly ownView: ReadView;
   /** How to read the live collection; null when it cannot be read by this version of vitrine. */
   private liveView: ReadView | null = null;
-  /** The concrete collection queries read (the alias's target when this process last looked). */
-  private liveCollection: string;
+  /**
+   * The concrete collection queries read (the alias's target when this process last looked); this
+   * version is live when it is its own collection. Null before init.
+   */
+  private liveCollection: string | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -35,7 +38,6 @@ export class VectorIndexService {
     private readonly log: Logger,
   ) {
     this.collection = `${alias}-${embedder.versionKey}`;
-    this.liveCollection = this.collection;
     this.ownView = { versionKey: embedder.versionKey, layout: embedder.layout, weights: embedder.weights };
   }
 
@@ -54,7 +56,6 @@ export class VectorIndexService {
       if (live === null) await this.index.setAlias(this.alias, this.collection);
       this.goLive();
     } else {
-      this.state = "BUILDING";
       this.liveView = await this.viewOf(live);
       this.liveCollection = live;
       // another process (a worker) completes the build: notice its alias swap
@@ -66,15 +67,12 @@ export class VectorIndexService {
 
   /** Queues every work of the catalogue for (re)embedding. */
   async enqueueAll(reason: "REINDEX"): Promise<number> {
-    let after: string | null = null;
     let n = 0;
-    for (;;) {
-      const ids = await this.store.artworkIdsAfter(after, 1000);
-      if (ids.length === 0) return n;
+    for await (const ids of idPages((after, limit) => this.store.artworkIdsAfter(after, limit))) {
       await this.queue.enqueue(ids, reason);
       n += ids.length;
-      after = ids[ids.length - 1];
     }
+    return n;
   }
 
   /** The live collection's layout and weights, from the embedding version stored with it. */
@@ -100,21 +98,19 @@ export class VectorIndexService {
    * match readView() even when another process swaps the alias in between.
    */
   readCollection(): string {
-    return this.liveCollection;
+    return this.liveCollection ?? this.collection;
   }
 
   /** Goes live when another process has swapped the alias to this version's collection. */
   async refresh(): Promise<void> {
-    if (this.state === "LIVE") return;
+    if (this.isLive) return;
     if ((await this.index.resolveAlias(this.alias)) === this.collection) this.goLive();
   }
 
   private goLive(): void {
-    this.state = "LIVE";
     this.liveView = this.ownView;
     this.liveCollection = this.collection;
-    if (this.refreshTimer) clearInterval(this.refreshTimer);
-    this.refreshTimer = null;
+    this.close();
   }
 
   /** Stops watching the alias. */
@@ -128,18 +124,18 @@ export class VectorIndexService {
    * valid once this version is live, since the live collection may hold another version's vectors.
    */
   assertLive(): void {
-    if (this.state !== "LIVE") {
+    if (!this.isLive) {
       throw new UnavailableError("The similarity index is being rebuilt for a new embedding version; this query is available again when the rebuild completes.");
     }
   }
 
   get isLive(): boolean {
-    return this.state === "LIVE";
+    return this.liveCollection === this.collection;
   }
 
   /** Swaps the alias to this version's collection when nothing is left to embed. */
   async completeIfBuilt(): Promise<boolean> {
-    if (this.state === "LIVE") return false;
+    if (this.isLive) return false;
     const c = await this.queue.counts();
     if (c.PENDING + c.RUNNING > 0) return false;
     await this.index.setAlias(this.alias, this.collection);
@@ -150,7 +146,7 @@ export class VectorIndexService {
 
   async status(): Promise<{ state: IndexState; alias: string; collection: string; live: string | null; vectors: number }> {
     return {
-      state: this.state,
+      state: this.isLive ? "LIVE" : "BUILDING",
       alias: this.alias,
       collection: this.collection,
       live: await this.index.resolveAlias(this.alias),

@@ -28,6 +28,7 @@ import type {
   VectorPoint,
   VectorQuery,
 } from "../../ports/vector-index.port.ts";
+import { groupKeyOf } from "../../ports/vector-index.port.ts";
 import { averageQuery, cosine } from "../../encoding/normalise.ts";
 import { compileFilter } from "./payload-filter.ts";
 import { newHnsw, UsearchCollection } from "./usearch-collection.ts";
@@ -170,7 +171,7 @@ export class UsearchVectorIndex implements VectorIndex {
     const groupsOf = (hits: readonly VectorHit[]): VectorGroup[] => {
       const groups = new Map<string, VectorHit[]>();
       for (const h of hits) {
-        const key = h.payload.artistKeys[0] ?? h.id;
+        const key = groupKeyOf(h.id, h.payload);
         const g = groups.get(key);
         if (!g) groups.set(key, [h]);
         else if (g.length < query.groupSize) g.push(h);
@@ -179,7 +180,7 @@ export class UsearchVectorIndex implements VectorIndex {
     };
     // ask for more hits until k groups are formed (or every passing point has been seen)
     const predicate = compileFilter(query.filter, query.excludeIds);
-    const hits = c.search(query.vector, query.k * Math.max(4, query.groupSize * 2), predicate, (h) => new Set(h.map((x) => x.payload.artistKeys[0] ?? x.id)).size >= query.k);
+    const hits = c.search(query.vector, query.k * Math.max(4, query.groupSize * 2), predicate, (h) => new Set(h.map((x) => groupKeyOf(x.id, x.payload))).size >= query.k);
     return groupsOf(hits);
   }
 

@@ -34,6 +34,7 @@ import type {
   VectorPoint,
   VectorQuery,
 } from "../../ports/vector-index.port.ts";
+import { groupKeyOf } from "../../ports/vector-index.port.ts";
 import { cosine } from "../../encoding/normalise.ts";
 
 type Filter = Schemas["Filter"];
@@ -125,7 +126,7 @@ export class QdrantVectorIndex implements VectorIndex {
     for (let i = 0; i < points.length; i += UPSERT_BATCH) {
       const batch = points.slice(i, i + UPSERT_BATCH).map((p) => {
         if (!UUID.test(p.id)) throw new Error(`Qdrant point ids must be UUIDs; got "${p.id}".`);
-        const payload = { ...p.payload, artistKeys: [...p.payload.artistKeys], [GROUP_KEY]: p.payload.artistKeys[0] ?? p.id.toLowerCase() };
+        const payload = { ...p.payload, artistKeys: [...p.payload.artistKeys], [GROUP_KEY]: groupKeyOf(p.id.toLowerCase(), p.payload) };
         return { id: p.id, vector: Array.from(p.vector), payload };
       });
       // wait: resolve only once the points are applied (searchable); medium ordering routes writes through a leader

@@ -8,72 +8,73 @@
  */
 import type { Command } from "commander";
 import type { Config } from "../../config/config.ts";
-import { openCore } from "../../main.ts";
+import { openCore, type Core } from "../../main.ts";
 import { ReconcileService } from "../../services/reconcile.service.ts";
 import { progressLogger } from "../../worker/embedding.worker.ts";
+
+/** Opens the core with the index initialised, runs `work`, and always closes it. */
+async function withCore(config: Config, work: (core: Core) => Promise<void>): Promise<void> {
+  const core = await openCore(config);
+  try {
+    await core.indexService.init();
+    await work(core);
+  } finally {
+    await core.close();
+  }
+}
 
 export function registerWorkerCommands(program: Command, getConfig: () => Config): void {
   program
     .command("worker")
     .description("Embed queued works and write their vectors; runs until SIGTERM (or, with --once, until the queue is empty)")
     .option("--once", "drain the queue and exit")
-    .action(async (opts: { once?: boolean }) => {
-      const core = await openCore(getConfig());
-      await core.indexService.init();
-      const worker = core.createWorker(progressLogger(core.queue, core.log));
-      if (opts.once) {
-        const total = await worker.drain();
-        const counts = await core.queue.counts();
-        process.stdout.write(`embedded ${total.upserted}, removed ${total.deleted}, failed ${counts.FAILED}; ${counts.PENDING} waiting for a retry\n`);
-        await core.close();
-        return;
-      }
-      core.log.info({ collection: core.indexService.collection }, "embedding worker started");
-      worker.start();
-      await new Promise<void>((resolve) => {
-        process.once("SIGTERM", () => resolve());
-        process.once("SIGINT", () => resolve());
-      });
-      core.log.info("stopping after the current batch");
-      await worker.stop();
-      await core.close();
-    });
+    .action((opts: { once?: boolean }) =>
+      withCore(getConfig(), async (core) => {
+        const worker = core.createWorker(progressLogger(core.queue, core.log));
+        if (opts.once) {
+          const total = await worker.drain();
+          const counts = await core.queue.counts();
+          process.stdout.write(`embedded ${total.upserted}, removed ${total.deleted}, failed ${counts.FAILED}; ${counts.PENDING} waiting for a retry\n`);
+          return;
+        }
+        core.log.info({ collection: core.indexService.collection }, "embedding worker started");
+        worker.start();
+        await new Promise<void>((resolve) => {
+          process.once("SIGTERM", () => resolve());
+          process.once("SIGINT", () => resolve());
+        });
+        core.log.info("stopping after the current batch");
+        await worker.stop();
+      }),
+    );
 
   program
     .command("reindex")
     .description("Queue every work for re-embedding into the current embedding version's collection")
     .option("--drain", "also embed them now, in this process")
-    .action(async (opts: { drain?: boolean }) => {
-      const core = await openCore(getConfig());
-      try {
-        await core.indexService.init();
+    .action((opts: { drain?: boolean }) =>
+      withCore(getConfig(), async (core) => {
         const n = await core.indexService.enqueueAll("REINDEX");
         process.stdout.write(`queued ${n} works for ${core.indexService.collection}\n`);
         if (opts.drain) {
           const total = await core.createWorker().drain();
           process.stdout.write(`embedded ${total.upserted}, removed ${total.deleted}, failed ${total.failed}\n`);
         }
-      } finally {
-        await core.close();
-      }
-    });
+      }),
+    );
 
   program
     .command("reconcile")
     .description("Compare the catalogue with the vector index; --repair queues works without a vector and removes vectors of deleted works")
     .option("--repair", "fix what is found")
-    .action(async (opts: { repair?: boolean }) => {
-      const core = await openCore(getConfig());
-      try {
-        await core.indexService.init();
+    .action((opts: { repair?: boolean }) =>
+      withCore(getConfig(), async (core) => {
         const report = await new ReconcileService(core.store, core.index, core.queue).run(core.indexService.collection, { repair: Boolean(opts.repair) });
         process.stdout.write(
           `${report.works} works, ${report.vectors} vectors in ${core.indexService.collection}: ${report.missing} works without a vector, ${report.orphaned} vectors of deleted works` +
             (report.repaired ? " (repaired: missing works queued, orphans removed)\n" : (report.missing || report.orphaned ? "; run with --repair to fix\n" : "\n")),
         );
         if (!report.repaired && (report.missing || report.orphaned)) process.exitCode = 3;
-      } finally {
-        await core.close();
-      }
-    });
+      }),
+    );
 }
