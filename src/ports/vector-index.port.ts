@@ -53,6 +53,8 @@ export interface VectorHit {
   /** Cosine similarity to the query, −1 … 1. */
   readonly score: number;
   readonly payload: VectorPayload;
+  /** The stored vector, when the query asked for it (`withVectors`). */
+  readonly vector?: Float32Array;
 }
 
 export interface VectorQuery {
@@ -61,6 +63,8 @@ export interface VectorQuery {
   readonly filter?: VectorFilter;
   /** Points never returned (the query work itself, works already liked). */
   readonly excludeIds?: readonly string[];
+  /** Return each hit's stored vector too (what explaining a score needs), saving a `get`. */
+  readonly withVectors?: boolean;
 }
 
 export interface GroupQuery extends VectorQuery {
@@ -95,6 +99,8 @@ export interface RecommendQuery {
   readonly k: number;
   readonly filter?: VectorFilter;
   readonly excludeIds?: readonly string[];
+  /** Return each hit's stored vector too. */
+  readonly withVectors?: boolean;
 }
 
 export interface CollectionInfo {

@@ -11,9 +11,17 @@ import { averageQuery, dotSlice } from "../encoding/normalise.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
 import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { PaletteExtractor } from "../ports/palette-extractor.port.ts";
-import type { VectorFilter, VectorIndex } from "../ports/vector-index.port.ts";
+import type { VectorFilter, VectorHit, VectorIndex } from "../ports/vector-index.port.ts";
 import type { ArtworkEmbedder } from "./artwork-embedder.ts";
 import { atPath, type ArtworkImageService, type ImageInputValue } from "./artwork-image.service.ts";
+
+/** Hits asked for `withVectors`, as points (an index that leaves a vector out breaks the port). */
+function withStoredVectors(hits: readonly VectorHit[]): { id: string; vector: Float32Array }[] {
+  return hits.map((h) => {
+    if (!h.vector) throw new Error(`The vector index returned hit ${h.id} without its vector.`);
+    return { id: h.id, vector: h.vector };
+  });
+}
 
 /** One scored work. `parts.total` is the score. */
 export interface SimilarHit {
@@ -121,16 +129,13 @@ export class SimilarityService {
       mediumNone: options.excludeMediumCategories,
     });
     const collection = this.target.readCollection();
-    const hits = await this.index.recommend(collection, { positive: positives, negative: negatives, strategy: options.strategy, k: options.k, filter, excludeIds });
-    const points = new Map((await this.index.get(collection, hits.map((h) => h.id))).map((p) => [p.id, p.vector]));
+    const hits = await this.index.recommend(collection, { positive: positives, negative: negatives, strategy: options.strategy, k: options.k, filter, excludeIds, withVectors: true });
     const query = options.strategy === "AVERAGE_VECTOR" ? averageQuery(positives, negatives) : null;
     const { layout, versionKey } = this.target.readView();
-    const scored = hits.flatMap((h) => {
-      const v = points.get(h.id);
-      if (!v) return [];
+    const scored = withStoredVectors(hits).map((p) => {
       // the parts of the score the ranking used: against the average query, or the example that decided
-      const parts = query ? explain(query, v, layout) : bestExampleParts(positives, negatives, v, layout);
-      return [{ artworkId: h.id, score: parts.total, parts }];
+      const parts = query ? explain(query, p.vector, layout) : bestExampleParts(positives, negatives, p.vector, layout);
+      return { artworkId: p.id, score: parts.total, parts };
     });
     return { hits: scored, embeddingVersion: versionKey };
   }
@@ -160,27 +165,19 @@ export class SimilarityService {
     const filter = await this.vectorFilter(options.filter ?? {}, {});
     const collection = this.target.readCollection();
     const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k;
-    let ids: string[];
-    if (options.groupByArtist) {
-      const groups = await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds });
-      ids = groups.flatMap((g) => g.hits.map((h) => h.id));
-    } else {
-      ids = (await this.index.search(collection, { vector: query, k: wide, filter, excludeIds })).map((h) => h.id);
+    // hits come with their vectors: the score parts (and MMR) need them
+    const hits = options.groupByArtist
+      ? (await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
+      : await this.index.search(collection, { vector: query, k: wide, filter, excludeIds, withVectors: true });
+    const points = withStoredVectors(hits);
+    if (diversity === 0) {
+      const result = this.withParts(query, points.slice(0, options.k));
+      // ranking by cosine and by dot agree (the query's norm is common to all); keep it exact under ties
+      return { ...result, hits: [...result.hits].sort((a, b) => b.score - a.score) };
     }
-    if (diversity === 0) return this.scored(query, ids, collection, options.k);
-    const points = await this.index.get(collection, ids);
     const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: dotSlice(query, p.vector) }));
     const order = maximalMarginalRelevance(candidates, options.k, diversity);
     return this.withParts(query, order.map((i) => candidates[i]));
-  }
-
-  private async scored(query: Float32Array, ids: readonly string[], collection: string, k: number): Promise<SimilarResult> {
-    const points = await this.index.get(collection, ids.slice(0, k));
-    const byId = new Map(points.map((p) => [p.id, p]));
-    const ordered = ids.slice(0, k).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
-    const result = this.withParts(query, ordered);
-    // ranking by cosine and by dot agree (the query's norm is common to all); keep it exact under ties
-    return { ...result, hits: [...result.hits].sort((a, b) => b.score - a.score) };
   }
 
   private withParts(query: Float32Array, points: readonly { id: string; vector: Float32Array }[]): SimilarResult {

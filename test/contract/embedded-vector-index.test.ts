@@ -25,21 +25,11 @@ import {
   randomPayload,
   randomUnitVector,
   randomUuid,
+  inTempFolder,
   vectorIndexContract,
 } from "./vector-index.contract.ts";
 
-vectorIndexContract("UsearchVectorIndex (embedded)", async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "vitrine-usearch-contract-"));
-  const index = await UsearchVectorIndex.open({ dir });
-  return {
-    index,
-    collection: (base) => base,
-    cleanup: async () => {
-      await index.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+vectorIndexContract("UsearchVectorIndex (embedded)", () => inTempFolder("vitrine-usearch-contract-", (dir) => UsearchVectorIndex.open({ dir })));
 
 /** Temp-file names a write-then-rename save might leave behind. */
 const TEMP_NAME = /\.(tmp|temp|part|partial|swp)$|\.tmp[-.]|~$/i;

@@ -8,6 +8,9 @@
  * compared by recall (≥ 9/10 per query, ≥ 0.99 on average) plus exact scores per hit; at the sizes
  * used here both adapters are exact in practice, so these margins only keep the suite from flaking.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
   KeywordCondition,
@@ -26,6 +29,20 @@ export interface ContractEnv {
   readonly collection: (base: string) => string;
   /** Closes the index and removes whatever the run created. */
   readonly cleanup: () => Promise<void>;
+}
+
+/** A ContractEnv for an adapter that keeps its files in a folder: a fresh temp folder, removed after. */
+export async function inTempFolder(prefix: string, open: (dir: string) => Promise<VectorIndex>): Promise<ContractEnv> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const index = await open(dir);
+  return {
+    index,
+    collection: (base) => base,
+    cleanup: async () => {
+      await index.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Vector dimension used by the suite. */
@@ -464,6 +481,26 @@ export function vectorIndexContract(name: string, open: () => Promise<ContractEn
           total += recall;
         }
         expect(total / queries.length, "mean recall@10").toBeGreaterThanOrEqual(0.99);
+      });
+
+      it("withVectors returns each hit's stored vector (search, grouped search, both recommend strategies); without it hits carry none", async () => {
+        const q = queries[2];
+        const sameAsStored = (hits: readonly VectorHit[], label: string) => {
+          expect(hits.length, label).toBeGreaterThan(0);
+          for (const h of hits) {
+            expect(h.vector, `${label}: ${h.id}`).toBeInstanceOf(Float32Array);
+            const want = stored.get(h.id)!.vector;
+            expect(h.vector!.length).toBe(want.length);
+            // the stored vector, up to the store's rounding (Qdrant normalises cosine vectors)
+            expect(cosine(h.vector!, want), `${label}: ${h.id}`).toBeGreaterThan(0.9999);
+          }
+        };
+        sameAsStored(await index().search(c, { vector: q, k: 7, withVectors: true, filter: { hasImage: true } }), "search");
+        sameAsStored((await index().searchGroups(c, { vector: q, k: 4, groupSize: 2, withVectors: true })).flatMap((g) => g.hits), "searchGroups");
+        for (const strategy of ["AVERAGE_VECTOR", "BEST_SCORE"] as const) {
+          sameAsStored(await index().recommend(c, { positive: [points[5].vector], negative: [points[6].vector], strategy, k: 6, withVectors: true }), strategy);
+        }
+        for (const h of await index().search(c, { vector: q, k: 5 })) expect(h.vector).toBeUndefined();
       });
 
       it("a stored vector finds itself first with score 1; k = 1 and large k work", async () => {

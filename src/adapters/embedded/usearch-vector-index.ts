@@ -95,6 +95,11 @@ function fromBase64(s: string): Float32Array {
   return out;
 }
 
+/** The hits, each with a copy of its stored vector when asked for. */
+function withVectors(c: UsearchCollection, hits: VectorHit[], wanted: boolean | undefined): VectorHit[] {
+  return wanted ? hits.map((h) => ({ ...h, vector: (c.get(h.id) as VectorPoint).vector })) : hits;
+}
+
 export class UsearchVectorIndex implements VectorIndex {
   private readonly collections = new Map<string, Stored>();
   private aliases = new Map<string, string>();
@@ -163,7 +168,7 @@ export class UsearchVectorIndex implements VectorIndex {
 
   async search(collection: string, query: VectorQuery): Promise<VectorHit[]> {
     const c = this.read(collection);
-    return c.search(query.vector, query.k, compileFilter(query.filter, query.excludeIds)).slice(0, query.k);
+    return withVectors(c, c.search(query.vector, query.k, compileFilter(query.filter, query.excludeIds)).slice(0, query.k), query.withVectors);
   }
 
   async searchGroups(collection: string, query: GroupQuery): Promise<VectorGroup[]> {
@@ -176,7 +181,7 @@ export class UsearchVectorIndex implements VectorIndex {
         if (!g) groups.set(key, [h]);
         else if (g.length < query.groupSize) g.push(h);
       }
-      return [...groups].slice(0, query.k).map(([key, hits]) => ({ key, hits }));
+      return [...groups].slice(0, query.k).map(([key, hits]) => ({ key, hits: withVectors(c, hits, query.withVectors) }));
     };
     // ask for more hits until k groups are formed (or every passing point has been seen)
     const predicate = compileFilter(query.filter, query.excludeIds);
@@ -190,7 +195,7 @@ export class UsearchVectorIndex implements VectorIndex {
     const predicate = compileFilter(query.filter, query.excludeIds);
     if (query.strategy === "AVERAGE_VECTOR") {
       const q = averageQuery(query.positive, query.negative);
-      return c.search(q, query.k, predicate).slice(0, query.k);
+      return withVectors(c, c.search(q, query.k, predicate).slice(0, query.k), query.withVectors);
     }
     // BEST_SCORE: candidates near each positive, each scored by its best example; widened until k of
     // them are nearer a liked example than a disliked one (or every passing point has been scored)
@@ -206,7 +211,7 @@ export class UsearchVectorIndex implements VectorIndex {
         return { ...h, score: pos > neg ? pos : -(neg * neg) };
       });
       if (liked >= query.k || pool.size >= c.count(predicate) || want >= c.size) {
-        return scored.sort((a, b) => b.score - a.score).slice(0, query.k);
+        return withVectors(c, scored.sort((a, b) => b.score - a.score).slice(0, query.k), query.withVectors);
       }
     }
   }

@@ -171,7 +171,7 @@ export class QdrantVectorIndex implements VectorIndex {
     const filter = toFilter(query.filter, query.excludeIds);
     if (filter === null || query.k <= 0) return [];
     const r = await this.call(`search ${collection}`, () =>
-      this.client.query(collection, { query: Array.from(query.vector), limit: query.k, filter, with_payload: true }),
+      this.client.query(collection, { query: Array.from(query.vector), limit: query.k, filter, with_payload: true, with_vector: query.withVectors === true }),
     );
     return r.points.map(toHit);
   }
@@ -188,6 +188,7 @@ export class QdrantVectorIndex implements VectorIndex {
         limit: query.k,
         filter,
         with_payload: true,
+        with_vector: query.withVectors === true,
       }),
     );
     return r.groups.map((g) => ({ key: String(g.id), hits: g.hits.map(toHit) }));
@@ -202,7 +203,13 @@ export class QdrantVectorIndex implements VectorIndex {
     if (query.strategy === "AVERAGE_VECTOR") {
       // Qdrant builds avg(pos) + (avg(pos) − avg(neg)) itself and scores by cosine to it: the port's definition
       const r = await this.call(`recommend in ${collection}`, () =>
-        this.client.query(collection, { query: { recommend: { positive, negative, strategy: "average_vector" } }, limit: query.k, filter, with_payload: true }),
+        this.client.query(collection, {
+          query: { recommend: { positive, negative, strategy: "average_vector" } },
+          limit: query.k,
+          filter,
+          with_payload: true,
+          with_vector: query.withVectors === true,
+        }),
       );
       return r.points.map(toHit);
     }
@@ -221,7 +228,8 @@ export class QdrantVectorIndex implements VectorIndex {
       if (!Array.isArray(v) || typeof v[0] !== "number") throw new Error(`Point ${p.id} of ${collection} has no single dense vector.`);
       const pos = Math.max(...query.positive.map((e) => cosine(e, v as number[])));
       const neg = query.negative.length ? Math.max(...query.negative.map((e) => cosine(e, v as number[]))) : -Infinity;
-      return { id: String(p.id), score: pos > neg ? pos : -(neg * neg), payload: toPayload(p.payload) };
+      const hit: VectorHit = { id: String(p.id), score: pos > neg ? pos : -(neg * neg), payload: toPayload(p.payload) };
+      return query.withVectors ? { ...hit, vector: Float32Array.from(v as number[]) } : hit;
     });
     return scored.sort((a, b) => b.score - a.score).slice(0, query.k);
   }
@@ -400,6 +408,8 @@ function toPayload(p: Record<string, unknown> | null | undefined): VectorPayload
 }
 
 function toHit(p: Schemas["ScoredPoint"]): VectorHit {
-  return { id: String(p.id), score: p.score, payload: toPayload(p.payload) };
+  const hit: VectorHit = { id: String(p.id), score: p.score, payload: toPayload(p.payload) };
+  // present only when the query asked for vectors (with_vector)
+  return Array.isArray(p.vector) && typeof p.vector[0] === "number" ? { ...hit, vector: Float32Array.from(p.vector as number[]) } : hit;
 }
 
