@@ -26,7 +26,7 @@ import { ApiKeyService } from "./services/api-key.service.ts";
 import { CatalogueImportService } from "./services/catalogue-import.service.ts";
 import { CatalogueService } from "./services/catalogue.service.ts";
 import { CachedCatalogueStore } from "./adapters/cache/cached-catalogue-store.ts";
-import { UsearchVectorIndex } from "./adapters/embedded/usearch-vector-index.ts";
+import { ThreadedVectorIndex } from "./adapters/embedded/threaded-vector-index.ts";
 import { FsBlobStore } from "./adapters/fs/fs-blob-store.ts";
 import { GuardedImageFetcher } from "./adapters/http/guarded-image-fetcher.ts";
 import { OnnxImageEncoder } from "./adapters/onnx/onnx-image-encoder.ts";
@@ -69,6 +69,8 @@ export interface App {
   readonly worker: EmbeddingWorker | null;
   readonly server: Server;
   readonly health: () => Promise<HealthReport>;
+  /** Settles when the row cache has read every work's rows (at once when warming is off). */
+  readonly rowsWarmed: Promise<void>;
   /** Listens on config.port (0 = any free port); resolves to the base URL. */
   listen(): Promise<string>;
   stop(): Promise<void>;
@@ -81,6 +83,8 @@ export interface Core {
   readonly metrics: Metrics;
   readonly db: Database;
   readonly store: CatalogueStore;
+  /** The row cache in front of the store (null when turned off). */
+  readonly rowCache: CachedCatalogueStore | null;
   readonly queue: JobQueue;
   readonly index: VectorIndex;
   readonly indexService: VectorIndexService;
@@ -112,7 +116,8 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   if (db.migrations.applied.length) log.info({ applied: db.migrations.applied, store: db.kind }, "migrations applied");
 
   const rows = new PrismaCatalogueStore(db.prisma);
-  const store: CatalogueStore = config.rowCache.maxEntries > 0 ? new CachedCatalogueStore(rows, config.rowCache) : rows;
+  const rowCache = config.rowCache.maxEntries > 0 ? new CachedCatalogueStore(rows, config.rowCache) : null;
+  const store: CatalogueStore = rowCache ?? rows;
   const queue = new PrismaJobQueue(db.prisma);
   const catalogue = new CatalogueService(store, { maxPageSize: config.limits.maxPageSize, defaultPageSize: 20 });
   const apiKeys = new ApiKeyService(new PrismaApiKeyStore(db.prisma));
@@ -139,7 +144,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   // the Qdrant client is loaded only when Qdrant is configured
   const index: VectorIndex = config.qdrant
     ? new (await import("./adapters/qdrant/qdrant-vector-index.ts")).QdrantVectorIndex(config.qdrant)
-    : await UsearchVectorIndex.open({ dir: path.join(config.dataDir, "vectors") });
+    : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors") });
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
   const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
@@ -150,6 +155,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     metrics,
     db,
     store,
+    rowCache,
     queue,
     index,
     indexService,
@@ -203,6 +209,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     worker = core.createWorker(progressLogger(core.queue, log));
     worker.start();
   }
+  // the embedded store is read on the API's own thread (~2 ms a statement): remember every work's rows
+  const warming = new AbortController();
+  const warmed =
+    config.rowCache.warm && core.rowCache
+      ? (async (cache) => {
+          const t0 = Date.now();
+          const works = await cache.warm({ signal: warming.signal });
+          log.info({ works, ms: Date.now() - t0 }, "work rows remembered (VITRINE_ROW_CACHE_WARM=0 skips this)");
+        })(core.rowCache).catch((e: unknown) => log.warn({ err: e }, "remembering work rows stopped"))
+      : Promise.resolve();
   const schema = buildVitrineSchema(resolvers);
   const apollo = createApollo(schema, config.limits, metrics, log);
   await apollo.start();
@@ -249,6 +265,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     worker,
     server,
     health,
+    rowsWarmed: warmed,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
@@ -265,6 +282,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           server.closeIdleConnections();
         });
         await apollo.stop();
+        warming.abort();
+        await warmed;
         await worker?.stop();
         await core.close();
       })()),

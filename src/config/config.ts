@@ -57,6 +57,8 @@ export interface RowCacheConfig {
   readonly maxEntries: number;
   /** How long a remembered row is trusted; Infinity when no other process writes the store. */
   readonly ttlMs: number;
+  /** Read every work's rows into the cache after start (default when the store is embedded: nothing else writes it). */
+  readonly warm: boolean;
 }
 
 export interface Config {
@@ -162,9 +164,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       inProcess: bool(env, "VITRINE_INPROCESS_WORKER", true),
     },
     rowCache: {
-      maxEntries: int(env, "VITRINE_ROW_CACHE_ENTRIES", 50_000),
+      maxEntries: int(env, "VITRINE_ROW_CACHE_ENTRIES", 100_000),
       // the embedded store belongs to this process alone; a shared PostgreSQL may be written by others
       ttlMs: env.VITRINE_ROW_CACHE_TTL_MS ? int(env, "VITRINE_ROW_CACHE_TTL_MS", 30_000, 1) : env.DATABASE_URL ? 30_000 : Infinity,
+      warm: bool(env, "VITRINE_ROW_CACHE_WARM", !env.DATABASE_URL),
     },
     demo: bool(env, "VITRINE_DEMO", true),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),

@@ -58,6 +58,8 @@ export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}
     onQuery: () => void sql.count++,
     onBootstrapKey: (s) => void (bootstrap = s),
   });
+  // the embedded default remembers every work's list rows after start; tests see the settled server
+  await app.rowsWarmed;
   let adminKey = bootstrap;
   if (!adminKey) adminKey = (await app.services.apiKeys.create("tests", "ADMIN")).secret;
   const url = await app.listen();

@@ -29,7 +29,13 @@ export interface RowCacheOptions {
 /** Least-recently-used map with expiry (a Map keeps insertion order: re-inserting marks a use). */
 class RowCache<T> {
   private readonly entries = new Map<string, { value: T; expires: number }>();
+  /** Bumped by every forget: rows loaded before a write finished are not kept (they may be stale). */
+  private writes = 0;
   constructor(private readonly options: RowCacheOptions) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   /** Values for `ids` in order, loading the ones not remembered with one call of `load`. */
   async getMany(ids: readonly string[], load: (missing: readonly string[]) => Promise<T[]>): Promise<T[]> {
@@ -49,25 +55,44 @@ class RowCache<T> {
       }
     });
     if (missing.length) {
+      const writes = this.writes;
       const loaded = await load(missing);
-      const expires = now + this.options.ttlMs;
-      loaded.forEach((value, j) => {
-        out[missingAt[j]] = value;
-        this.entries.delete(missing[j]);
-        this.entries.set(missing[j], { value, expires });
-      });
-      while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+      loaded.forEach((value, j) => (out[missingAt[j]] = value));
+      this.remember(missing, loaded, now, writes);
     }
     return out;
   }
 
+  /** Keeps rows read when the write counter stood at `writes`, unless a write has happened since. */
+  remember(ids: readonly string[], values: readonly T[], readAt: number, writes: number): void {
+    if (writes !== this.writes) return;
+    const expires = readAt + this.options.ttlMs;
+    ids.forEach((id, j) => {
+      this.entries.delete(id);
+      this.entries.set(id, { value: values[j], expires });
+    });
+    while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  /** The write counter, to pass back to `remember`. */
+  get writeCount(): number {
+    return this.writes;
+  }
+
   forget(id: string): void {
+    this.writes++;
     this.entries.delete(id);
   }
 
   clear(): void {
+    this.writes++;
     this.entries.clear();
   }
+}
+
+function sameFields<T extends object>(a: T, b: T): boolean {
+  const keys = Object.keys(a) as (keyof T)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 export class CachedCatalogueStore implements CatalogueStore {
@@ -75,10 +100,12 @@ export class CachedCatalogueStore implements CatalogueStore {
   private readonly credits: RowCache<ArtistCredit[]>;
   private readonly provenance: RowCache<ProvenanceEvent[]>;
   private readonly images: RowCache<ArtworkImage | null>;
+  /** One object per artist, shared by the remembered credits. */
+  private readonly artists = new Map<string, Artist>();
 
   constructor(
     private readonly store: CatalogueStore,
-    options: RowCacheOptions,
+    private readonly options: RowCacheOptions,
   ) {
     this.works = new RowCache(options);
     this.credits = new RowCache(options);
@@ -86,11 +113,38 @@ export class CachedCatalogueStore implements CatalogueStore {
     this.images = new RowCache(options);
   }
 
+  /**
+   * Reads the rows lists of works show (the work, its credited artists, its image) for every work
+   * into the cache, a page at a time, until it is full: with the embedded store no similar-work list
+   * then waits for SQL. Provenance is left to be read when asked for (one work's page at a time; it
+   * is the bulk of a work's text). Pages yield to requests in between; rows a write changed while
+   * their page was read are left for the next read. Resolves with the works remembered.
+   */
+  async warm(options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<number> {
+    const pageSize = options.pageSize ?? 500;
+    let after: string | null = null;
+    let remembered = 0;
+    while (remembered < this.options.maxEntries && !options.signal?.aborted) {
+      const ids = await this.store.artworkIdsAfter(after, Math.min(pageSize, this.options.maxEntries - remembered));
+      if (ids.length === 0) break;
+      const readAt = Date.now();
+      const writes = [this.works.writeCount, this.credits.writeCount, this.images.writeCount];
+      const [works, credits, images] = await Promise.all([this.store.artworksByIds(ids), this.store.creditsByArtworkIds(ids), this.store.imagesByArtworkIds(ids)]);
+      this.works.remember(ids, works, readAt, writes[0]);
+      this.credits.remember(ids, this.shareArtists(credits), readAt, writes[1]);
+      this.images.remember(ids, images, readAt, writes[2]);
+      remembered += ids.length;
+      after = ids[ids.length - 1];
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return this.works.size;
+  }
+
   artworksByIds(ids: readonly string[]) {
     return this.works.getMany(ids, (m) => this.store.artworksByIds(m));
   }
   creditsByArtworkIds(ids: readonly string[]) {
-    return this.credits.getMany(ids, (m) => this.store.creditsByArtworkIds(m));
+    return this.credits.getMany(ids, async (m) => this.shareArtists(await this.store.creditsByArtworkIds(m)));
   }
   provenanceByArtworkIds(ids: readonly string[]) {
     return this.provenance.getMany(ids, (m) => this.store.provenanceByArtworkIds(m));
@@ -174,6 +228,21 @@ export class CachedCatalogueStore implements CatalogueStore {
     }
   }
 
+  /**
+   * Credits whose artist objects are shared between works (one object per artist, not one per
+   * credit): most of a credit is its artist, and a catalogue has far fewer artists than credits.
+   */
+  private shareArtists(lists: ArtistCredit[][]): ArtistCredit[][] {
+    return lists.map((credits) =>
+      credits.map((credit) => {
+        const known = this.artists.get(credit.artist.id);
+        if (known && sameFields(known, credit.artist)) return { ...credit, artist: known };
+        this.artists.set(credit.artist.id, credit.artist);
+        return credit;
+      }),
+    );
+  }
+
   private forget(id: string): void {
     this.works.forget(id);
     this.credits.forget(id);
@@ -182,6 +251,7 @@ export class CachedCatalogueStore implements CatalogueStore {
   }
 
   private clearAll(): void {
+    this.artists.clear();
     this.works.clear();
     this.credits.clear();
     this.provenance.clear();
