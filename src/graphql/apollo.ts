@@ -1,6 +1,6 @@
 /** The Apollo server over the vitrine schema, with limits, error formatting and observability. */
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import depthLimit from "graphql-depth-limit";
 import type { Logger } from "pino";
@@ -19,9 +19,15 @@ export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metric
     allowBatchedHttpRequests: true,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // the serve command shuts down in order (HTTP, Apollo, worker, index, store); Apollo's own signal
+    // handlers would stop it a second time, concurrently, and re-raise the signal
+    stopOnTerminationSignals: false,
+    // compact JSON (Apollo pretty-prints by default): less to write and to send
+    stringifyResult: (value) => JSON.stringify(value),
     validationRules: [depthLimit(limits.maxDepth), aliasLimitRule(limits.maxAliases)],
     formatError: createFormatError({ logUnexpected: (err, requestId) => log.error({ err, requestId }, "unexpected error in a resolver") }),
-    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(schema, limits.maxComplexity), observabilityPlugin(metrics)],
+    // no cache-control hints are used; the default plugin would wrap every field's resolver to collect them
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), costLimitPlugin(schema, limits.maxComplexity), observabilityPlugin(metrics)],
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
 }

@@ -2,6 +2,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, type ContainerType, type NonEmptyArray } from "type-graphql";
 import { authChecker } from "./auth-checker.ts";
+import { validateArgs } from "./validate-args.ts";
 import { ArtistResolver } from "./resolvers/artist.resolver.ts";
 import { ArtworkAdminResolver } from "./resolvers/artwork-admin.resolver.ts";
 import { ArtworkResolver } from "./resolvers/artwork.resolver.ts";
@@ -22,7 +23,7 @@ export function buildVitrineSchema(instances: ResolverInstances = new Map()): Gr
       return instance;
     },
   };
-  const schema = buildSchemaSync({ resolvers: RESOLVERS, container, authChecker, validate: { forbidUnknownValues: false }, authMode: "error" });
+  const schema = buildSchemaSync({ resolvers: RESOLVERS, container, authChecker, validateFn: validateArgs, authMode: "error" });
   // type-graphql has no option for the root types' descriptions
   describe(schema.getQueryType(), "Reading the catalogue: works, artists, categories and similar works. Open to everyone.");
   describe(schema.getMutationType(), "Changing the catalogue. Every mutation needs an admin API key sent as `Authorization: Bearer <key>`.");
