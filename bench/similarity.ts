@@ -622,7 +622,6 @@ export async function run(args: string[]): Promise<void> {
   const tmp = reuse ?? mkdtempSync(path.join(os.tmpdir(), "vitrine-bench-similarity-"));
   const dataDir = existsSync(path.join(tmp, "data", "vectors")) || !reuse ? path.join(tmp, "data") : tmp;
   log(reuse ? `measuring ${dataDir} (built by an earlier run)` : `working in ${tmp}`);
-  let sqlStatements = 0;
   let client: HttpClient | null = null;
   let served: App | null = null;
   let server: ServerProcess | null = null;
@@ -668,7 +667,6 @@ export async function run(args: string[]): Promise<void> {
       },
     });
     const importSeconds = (performance.now() - t0) / 1000;
-    const works = await store.countArtworks({});
     note("import (CatalogueImportService.importFile, PGlite)", `${summary.created} works in ${importSeconds.toFixed(1)} s (${Math.round(summary.created / importSeconds)} works/s), ${summary.rejected.length} rejected`);
     if (summary.rejected.length) log(`  first rejection: ${JSON.stringify(summary.rejected[0])}`);
     const memImported = await rss();
@@ -720,7 +718,7 @@ export async function run(args: string[]): Promise<void> {
     // a fresh server on what was built, as after a restart: index loaded from its files (on the index
     // thread), work rows remembered in the background before it is measured
     let t0 = performance.now();
-    served = await createApp(benchConfig(dataDir), { imageEncoder: benchImageEncoder, onBootstrapKey: () => {}, onQuery: () => void sqlStatements++ });
+    served = await createApp(benchConfig(dataDir), { imageEncoder: benchImageEncoder, onBootstrapKey: () => {} });
     const openSeconds = (performance.now() - t0) / 1000;
     t0 = performance.now();
     await served.rowsWarmed;

@@ -35,7 +35,7 @@ class IndexThread {
   private next = 1;
   private readonly worker: Worker;
   /** Why the thread is gone; calls fail with it. */
-  gone: Error | null = null;
+  private gone: Error | null = null;
 
   constructor() {
     this.worker = new Worker(new URL("./index-thread.mjs", import.meta.url), { name: "vitrine vector index" });
