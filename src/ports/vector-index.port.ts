@@ -67,6 +67,18 @@ export interface VectorQuery {
   readonly withVectors?: boolean;
 }
 
+/** A search whose query is a stored point's vector (Qdrant's query by id). */
+export interface NearQuery extends Omit<VectorQuery, "vector"> {
+  /** The point whose vector is the query; it never appears among the hits. */
+  readonly id: string;
+}
+
+/** The query point's stored vector and its nearest points. */
+export interface NearResult {
+  readonly vector: Float32Array;
+  readonly hits: VectorHit[];
+}
+
 export interface GroupQuery extends VectorQuery {
   /** Best hits kept per group. */
   readonly groupSize: number;
@@ -125,6 +137,11 @@ export interface VectorIndex {
   count(collection: string, filter?: VectorFilter): Promise<number>;
   /** The k nearest points that pass the filter, best first; fewer only when fewer pass. */
   search(collection: string, query: VectorQuery): Promise<VectorHit[]>;
+  /**
+   * The k nearest points to a stored point, as `search` with that point's vector, together with the
+   * vector (one round trip where `get` then `search` would take two); null when the point is not stored.
+   */
+  searchNear(collection: string, query: NearQuery): Promise<NearResult | null>;
   /** The best k groups by artist, each with up to groupSize hits, best group first. */
   searchGroups(collection: string, query: GroupQuery): Promise<VectorGroup[]>;
   /** Recommendations from example vectors, best first (see RecommendQuery). */

@@ -84,6 +84,14 @@ export interface SimilarityLimits {
 
 const CANDIDATE_FACTOR = 4;
 
+/** What a ranking asks the index: where, which works, how many candidates; and how much variety. */
+interface Plan {
+  readonly collection: string;
+  readonly filter: VectorFilter | undefined;
+  readonly wide: number;
+  readonly diversity: number;
+}
+
 export class SimilarityService {
   constructor(
     private readonly index: VectorIndex,
@@ -102,9 +110,15 @@ export class SimilarityService {
 
   /** Works most like `artworkId` (never itself), best first. */
   async similarTo(artworkId: string, options: SimilarOptions): Promise<SimilarResult> {
+    const plan = await this.plan(options);
+    if (!options.weights && !options.groupByArtist) {
+      // the usual request: the work's stored vector as it is is the query, so the index finds the
+      // work and its neighbours in one call (null: not indexed yet, embedded below)
+      const near = await this.index.searchNear(plan.collection, { id: artworkId, k: plan.wide, filter: plan.filter, withVectors: true });
+      if (near) return this.finish(near.vector, near.hits, options.k, plan.diversity);
+    }
     const [vector] = await this.vectorsOf([artworkId], "id");
-    const query = this.weighted(vector, options.weights);
-    return this.rank(query, options, [artworkId]);
+    return this.rank(this.weighted(vector, options.weights), options, [artworkId], plan);
   }
 
   /** Works that look most like an image (and share its colours). */
@@ -158,25 +172,35 @@ export class SimilarityService {
   }
 
   /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts. */
-  private async rank(query: Float32Array, options: SimilarOptions, excludeIds: string[]): Promise<SimilarResult> {
-    this.checkK(options.k);
-    const diversity = options.diversity ?? 0;
-    if (!(diversity >= 0 && diversity <= 1)) throw new InvalidInputError("diversity", `\`diversity\` must be between 0 and 1; got ${diversity}.`);
-    const filter = await this.vectorFilter(options.filter ?? {}, {});
-    const collection = this.target.readCollection();
-    const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k;
+  private async rank(query: Float32Array, options: SimilarOptions, excludeIds: string[], planned?: Plan): Promise<SimilarResult> {
+    const { collection, filter, wide, diversity } = planned ?? (await this.plan(options));
     // hits come with their vectors: the score parts (and MMR) need them
     const hits = options.groupByArtist
       ? (await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
       : await this.index.search(collection, { vector: query, k: wide, filter, excludeIds, withVectors: true });
+    return this.finish(query, hits, options.k, diversity);
+  }
+
+  /** Checks the options and works out the plan. */
+  private async plan(options: SimilarOptions): Promise<Plan> {
+    this.checkK(options.k);
+    const diversity = options.diversity ?? 0;
+    if (!(diversity >= 0 && diversity <= 1)) throw new InvalidInputError("diversity", `\`diversity\` must be between 0 and 1; got ${diversity}.`);
+    const filter = await this.vectorFilter(options.filter ?? {}, {});
+    const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k;
+    return { collection: this.target.readCollection(), filter, wide, diversity };
+  }
+
+  /** The best k of the index's hits for `query` (MMR when diversity > 0), with score parts. */
+  private finish(query: Float32Array, hits: readonly VectorHit[], k: number, diversity: number): SimilarResult {
     const points = withStoredVectors(hits);
     if (diversity === 0) {
-      const result = this.withParts(query, points.slice(0, options.k));
+      const result = this.withParts(query, points.slice(0, k));
       // ranking by cosine and by dot agree (the query's norm is common to all); keep it exact under ties
       return { ...result, hits: [...result.hits].sort((a, b) => b.score - a.score) };
     }
     const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: dotSlice(query, p.vector) }));
-    const order = maximalMarginalRelevance(candidates, options.k, diversity);
+    const order = maximalMarginalRelevance(candidates, k, diversity);
     return this.withParts(query, order.map((i) => candidates[i]));
   }
 

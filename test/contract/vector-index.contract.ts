@@ -513,6 +513,29 @@ export function vectorIndexContract(name: string, open: () => Promise<ContractEn
         expect(checkHits(many, bruteForce(all, q, 60), cosTo(q), stored, "k=60")).toBeGreaterThanOrEqual(0.9);
       });
 
+      it("searchNear: the stored point's vector and its nearest other points, as search with that vector; null for a point not stored", async () => {
+        let total = 0;
+        for (const i of [0, 37, 123, 250, 499]) {
+          const p = points[i];
+          const filter: VectorFilter | undefined = i === 250 ? { hasImage: true } : undefined;
+          const extra = i === 123 ? bruteForce(all, p.vector, 3, undefined, [p.id]).map((s) => s.id) : [];
+          const near = await index().searchNear(c, { id: p.id, k: 10, filter, excludeIds: extra, withVectors: true });
+          expect(near, `point ${i}`).not.toBeNull();
+          expectSameDirection(near!.vector, p.vector, `point ${i}`);
+          expect(near!.hits.map((h) => h.id), `point ${i} is not its own neighbour`).not.toContain(p.id);
+          for (const h of near!.hits) {
+            expect(extra).not.toContain(h.id);
+            expect(cosine(h.vector!, stored.get(h.id)!.vector), `${h.id}'s vector`).toBeGreaterThan(0.9999);
+          }
+          total += checkHits(near!.hits, bruteForce(all, p.vector, 10, filter, [p.id, ...extra]), cosTo(p.vector), stored, `near ${i}`);
+        }
+        expect(total / 5, "mean recall@10").toBeGreaterThanOrEqual(0.95);
+        const plain = await index().searchNear(c, { id: points[1].id, k: 3 });
+        for (const h of plain!.hits) expect(h.vector).toBeUndefined();
+        expect(await index().searchNear(c, { id: randomUuid(mulberry32(99)), k: 5 })).toBeNull();
+        expect(await index().searchNear(c, { id: "not-a-stored-id", k: 5 })).toBeNull();
+      });
+
       it("excludeIds are never returned and k results still come back", async () => {
         let total = 0;
         for (const [i, q] of queries.slice(0, 8).entries()) {

@@ -187,6 +187,23 @@ describe.each(STORE_KINDS)("similarity over HTTP (%s store, demo catalogue)", (k
     expect(gone.errors?.[0].extensions).toMatchObject({ code: "NOT_FOUND", field: "id" });
   });
 
+  it("should find similar works for a new work whose vector is still queued, the same as once it is indexed", async () => {
+    const created = await t.admin(`mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id } } }`, {
+      a: { title: "Study after the prolific artist", yearStart: 1900, mediumCategory: "PAINTING", artists: [{ artistId: toGlobalId("Artist", prolific.artistId) }] },
+    });
+    expect(created.errors).toBeUndefined();
+    const id: string = created.data.createArtwork.artwork.id;
+    const queued = await t.gql(SIMILAR, { id, first: 10 });
+    expect(queued.errors).toBeUndefined();
+    const edges: Edge[] = queued.data.similarArtworks.edges;
+    expect(edges).toHaveLength(10);
+    expect(edges.map((e) => e.node.id)).not.toContain(id);
+    expectPartsAddUp(edges);
+    await t.drain();
+    const indexed = await t.gql(SIMILAR, { id, first: 10 });
+    expect(indexed.data.similarArtworks.edges.map((e: Edge) => e.node.id)).toEqual(edges.map((e) => e.node.id));
+  });
+
   it("should serve repeated similar-work lists from remembered rows, and show an edit at once", async () => {
     const first = await t.gql(SIMILAR, { id: prolific.id, first: 10 });
     t.sql.reset();

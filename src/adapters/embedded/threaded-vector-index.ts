@@ -17,6 +17,8 @@ import { Worker } from "node:worker_threads";
 import type {
   CollectionInfo,
   GroupQuery,
+  NearQuery,
+  NearResult,
   RecommendQuery,
   VectorFilter,
   VectorGroup,
@@ -109,6 +111,9 @@ export class ThreadedVectorIndex implements VectorIndex {
   }
   search(collection: string, query: VectorQuery): Promise<VectorHit[]> {
     return this.call("search", [collection, query]);
+  }
+  searchNear(collection: string, query: NearQuery): Promise<NearResult | null> {
+    return this.call("searchNear", [collection, query]);
   }
   searchGroups(collection: string, query: GroupQuery): Promise<VectorGroup[]> {
     return this.call("searchGroups", [collection, query]);

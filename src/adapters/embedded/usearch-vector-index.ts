@@ -19,6 +19,8 @@ import path from "node:path";
 import type {
   CollectionInfo,
   GroupQuery,
+  NearQuery,
+  NearResult,
   RecommendQuery,
   VectorFilter,
   VectorGroup,
@@ -169,6 +171,13 @@ export class UsearchVectorIndex implements VectorIndex {
   async search(collection: string, query: VectorQuery): Promise<VectorHit[]> {
     const c = this.read(collection);
     return withVectors(c, c.search(query.vector, query.k, compileFilter(query.filter, query.excludeIds)).slice(0, query.k), query.withVectors);
+  }
+
+  async searchNear(collection: string, query: NearQuery): Promise<NearResult | null> {
+    const point = this.read(collection).get(query.id);
+    if (!point) return null;
+    const hits = await this.search(collection, { ...query, vector: point.vector, excludeIds: [query.id, ...(query.excludeIds ?? [])] });
+    return { vector: point.vector, hits };
   }
 
   async searchGroups(collection: string, query: GroupQuery): Promise<VectorGroup[]> {

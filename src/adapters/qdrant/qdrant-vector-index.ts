@@ -25,6 +25,8 @@ import type {
   CollectionInfo,
   GroupQuery,
   KeywordCondition,
+  NearQuery,
+  NearResult,
   RecommendQuery,
   VectorFilter,
   VectorGroup,
@@ -174,6 +176,26 @@ export class QdrantVectorIndex implements VectorIndex {
       this.client.query(collection, { query: Array.from(query.vector), limit: query.k, filter, with_payload: true, with_vector: query.withVectors === true }),
     );
     return r.points.map(toHit);
+  }
+
+  async searchNear(collection: string, query: NearQuery): Promise<NearResult | null> {
+    const [id] = pointIds([query.id]);
+    if (!id) return null; // not a UUID: never stored
+    const filter = toFilter(query.filter, [id, ...(query.excludeIds ?? [])]);
+    // the point and its neighbours (Qdrant's query by id) at once: one round trip's wait, not two
+    const [points, hits] = await Promise.all([
+      this.get(collection, [id]),
+      filter === null || query.k <= 0
+        ? Promise.resolve([])
+        : this.call(`search ${collection}`, () => this.client.query(collection, { query: id, limit: query.k, filter, with_payload: true, with_vector: query.withVectors === true })).then(
+            (r) => r.points.map(toHit),
+            // a point that is not stored fails the query by id; `get` tells that case apart
+            (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+          ),
+    ]);
+    if (points.length === 0) return null;
+    if (hits instanceof Error) throw hits;
+    return { vector: points[0].vector, hits };
   }
 
   async searchGroups(collection: string, query: GroupQuery): Promise<VectorGroup[]> {
