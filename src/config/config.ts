@@ -61,6 +61,18 @@ export interface RowCacheConfig {
   readonly warm: boolean;
 }
 
+/** How the embedded index's graph stores vectors for its distance computations. */
+export type Quantization = "f32" | "f16" | "i8";
+export const QUANTIZATIONS: readonly Quantization[] = ["f32", "f16", "i8"];
+
+export interface EmbeddedIndexConfig {
+  /**
+   * How the embedded index's graph stores vectors: i8 (the default) or f16 pick candidates several
+   * times faster than f32, and every result is then ranked by its exact cosine (see BENCHMARKS.md).
+   */
+  readonly quantization: Quantization;
+}
+
 export interface Config {
   readonly env: "development" | "production" | "test";
   readonly port: number;
@@ -75,6 +87,7 @@ export interface Config {
   readonly limits: LimitsConfig;
   readonly worker: WorkerConfig;
   readonly rowCache: RowCacheConfig;
+  readonly embeddedIndex: EmbeddedIndexConfig;
   /** Import the bundled demo catalogue when the store is empty. */
   readonly demo: boolean;
   readonly logLevel: string;
@@ -98,6 +111,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be 1/0 or true/false; got "${raw}".`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(", ")}; got "${raw}".`);
+  return raw as T;
 }
 
 function list(env: Env, name: string): string[] {
@@ -169,6 +189,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       ttlMs: env.VITRINE_ROW_CACHE_TTL_MS ? int(env, "VITRINE_ROW_CACHE_TTL_MS", 30_000, 1) : env.DATABASE_URL ? 30_000 : Infinity,
       warm: bool(env, "VITRINE_ROW_CACHE_WARM", !env.DATABASE_URL),
     },
+    embeddedIndex: { quantization: oneOf(env, "VITRINE_INDEX_QUANTIZATION", QUANTIZATIONS, "i8") },
     demo: bool(env, "VITRINE_DEMO", true),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
   };

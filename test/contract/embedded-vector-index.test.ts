@@ -29,7 +29,8 @@ import {
   vectorIndexContract,
 } from "./vector-index.contract.ts";
 
-vectorIndexContract("UsearchVectorIndex (embedded)", () => inTempFolder("vitrine-usearch-contract-", (dir) => UsearchVectorIndex.open({ dir })));
+vectorIndexContract("UsearchVectorIndex (embedded, f32 graph)", () => inTempFolder("vitrine-usearch-contract-", (dir) => UsearchVectorIndex.open({ dir, quantization: "f32" })));
+vectorIndexContract("UsearchVectorIndex (embedded, i8 graph)", () => inTempFolder("vitrine-usearch-i8-contract-", (dir) => UsearchVectorIndex.open({ dir, quantization: "i8" })));
 
 /** Temp-file names a write-then-rename save might leave behind. */
 const TEMP_NAME = /\.(tmp|temp|part|partial|swp)$|\.tmp[-.]|~$/i;
@@ -174,6 +175,31 @@ describe("UsearchVectorIndex (embedded only)", () => {
       expectSameObservation(await observe(third, { works_v1: [...ids.works_v1, ...more.map((p) => p.id)], works_v2: ids.works_v2 }, aliases, queries), before2);
       expect(await third.count("works_v1")).toBe(290 + 25 - 1);
       expect(await third.listCollections()).toEqual(["works_v1", "works_v2"]);
+    });
+
+    it("a folder saved with one graph quantization opens with another: same points, exact scores, the new graph saved", async () => {
+      const dir = await tempDir();
+      const f32 = await openIndex(dir);
+      const { ids, queries, live, aliases } = await populate(f32, 5);
+      const before = await observe(f32, ids, aliases, queries);
+      await f32.close();
+
+      const i8 = await UsearchVectorIndex.open({ dir, quantization: "i8" });
+      opened.push(i8);
+      const after = await observe(i8, ids, aliases, queries);
+      expect(after.collections).toEqual(before.collections);
+      expect(after.resolved).toEqual(before.resolved);
+      expect(after.per.works_v1).toMatchObject({ count: (before.per.works_v1 as { count: number }).count });
+      const stored = new Map(live.map((p) => [p.id, p]));
+      let recall = 0;
+      for (const q of queries) recall += checkHits(await i8.search("previous", { vector: q, k: 10 }), bruteForce(live, q, 10), (id) => cosine(q, stored.get(id)!.vector), stored, "i8 graph");
+      expect(recall / queries.length).toBeGreaterThanOrEqual(0.9);
+      await i8.close();
+      const current = (await readFile(path.join(dir, "works_v1", "CURRENT"), "utf8")).trim();
+      expect(JSON.parse(await readFile(path.join(dir, "works_v1", current, "points.json"), "utf8")).quantization).toBe("i8");
+      // and back: an f32 graph built again from the same vectors answers as the first did
+      const again = await openIndex(dir);
+      expectSameObservation(await observe(again, ids, aliases, queries), before);
     });
 
     it("a crash image of the folder (copied while open, never closed) holds every acknowledged write", async () => {

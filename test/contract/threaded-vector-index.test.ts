@@ -12,7 +12,9 @@ import { ThreadedVectorIndex } from "../../src/adapters/embedded/threaded-vector
 import { UsearchVectorIndex } from "../../src/adapters/embedded/usearch-vector-index.ts";
 import { DIM, inTempFolder, makePoints, mulberry32, vectorIndexContract } from "./vector-index.contract.ts";
 
-vectorIndexContract("ThreadedVectorIndex (embedded, on its own thread)", () => inTempFolder("vitrine-threaded-contract-", (dir) => ThreadedVectorIndex.open({ dir })));
+vectorIndexContract("ThreadedVectorIndex (embedded, on its own thread, i8 graph as served)", () =>
+  inTempFolder("vitrine-threaded-contract-", (dir) => ThreadedVectorIndex.open({ dir, quantization: "i8" })),
+);
 
 describe("ThreadedVectorIndex (thread only)", () => {
   const dirs: string[] = [];

@@ -5,10 +5,10 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { VectorIndex } from "../../ports/vector-index.port.ts";
-import { UsearchVectorIndex } from "./usearch-vector-index.ts";
+import { UsearchVectorIndex, type EmbeddedIndexOptions } from "./usearch-vector-index.ts";
 
 /** A call from the main thread: open a folder (answered with a handle), or a method of an opened index. */
-export type IndexRequest = { readonly method: "open"; readonly dir: string } | { readonly method: keyof VectorIndex; readonly handle: number; readonly args: unknown[] };
+export type IndexRequest = { readonly method: "open"; readonly options: EmbeddedIndexOptions } | { readonly method: keyof VectorIndex; readonly handle: number; readonly args: unknown[] };
 export type IndexCall = IndexRequest & { readonly id: number };
 
 /** The answer: the result, or the error's class name and message. */
@@ -22,7 +22,7 @@ let nextHandle = 1;
 
 async function answer(call: IndexCall): Promise<unknown> {
   if (call.method === "open") {
-    const index = await UsearchVectorIndex.open({ dir: call.dir });
+    const index = await UsearchVectorIndex.open(call.options);
     const handle = nextHandle++;
     opened.set(handle, index);
     return handle;

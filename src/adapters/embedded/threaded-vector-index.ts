@@ -28,6 +28,7 @@ import type {
   VectorQuery,
 } from "../../ports/vector-index.port.ts";
 import type { IndexAnswer, IndexCall, IndexRequest } from "./index-thread.ts";
+import type { EmbeddedIndexOptions } from "./usearch-vector-index.ts";
 
 const ERRORS: Record<string, new (message: string) => Error> = { RangeError, TypeError };
 
@@ -85,9 +86,9 @@ export class ThreadedVectorIndex implements VectorIndex {
   ) {}
 
   /** Opens (or creates) the index folder in the index thread (started on first use). */
-  static async open(options: { dir: string }): Promise<ThreadedVectorIndex> {
+  static async open(options: EmbeddedIndexOptions): Promise<ThreadedVectorIndex> {
     const thread = (shared ??= new IndexThread());
-    const handle = await thread.call<number>({ method: "open", dir: options.dir });
+    const handle = await thread.call<number>({ method: "open", options });
     return new ThreadedVectorIndex(thread, handle);
   }
 

@@ -1,7 +1,9 @@
 /**
  * One collection of the embedded index, in memory: a usearch HNSW graph (cosine) for nearest-neighbour
- * search, plus the vectors and payloads by slot, which usearch's Node binding cannot hand back. Slots
- * are the usearch keys; a deleted slot is reused by the next new point.
+ * search, plus the full-precision vectors and payloads by slot, which usearch's Node binding cannot
+ * hand back. Slots are the usearch keys; a deleted slot is reused by the next new point. The graph may
+ * hold its vectors quantized (f16 or i8: far less memory to read per distance); it then only picks
+ * candidates, and hits are ranked and scored by their exact cosines from the full-precision copy.
  *
  * Filtered search: usearch's Node binding has no filtered search, so a filter is applied to ANN
  * candidates, widening the candidate set until k pass; when the filter is selective (estimated from
@@ -10,6 +12,7 @@
  */
 import { createRequire } from "node:module";
 import type { Index } from "usearch";
+import type { Quantization } from "../../config/config.ts";
 import type { VectorHit, VectorPayload, VectorPoint } from "../../ports/vector-index.port.ts";
 import type { PayloadPredicate } from "./payload-filter.ts";
 
@@ -19,15 +22,26 @@ const usearch = createRequire(import.meta.url)("usearch") as typeof import("usea
 /** HNSW settings: measured in bench/similarity.ts (recall@10 ≥ 0.99 on 100k blended vectors). */
 export const HNSW = { connectivity: 16, expansionAdd: 128, expansionSearch: 96 } as const;
 
+/**
+ * Candidates taken from a quantized graph (f16 or i8, config.ts) for `want` results. Such a graph only
+ * picks candidates; scores, the order and every vector handed back come from the full-precision copy
+ * kept beside it. Measured in bench/similarity.ts.
+ */
+function candidatesFor(want: number, total: number): number {
+  return Math.min(total, want + 10);
+}
+
 /** Below this many passing points, a filtered search scans them exactly. */
 const EXACT_SCAN_LIMIT = 4_000;
 const SAMPLE_SIZE = 512;
 
-export function newHnsw(dimension: number): Index {
+const SCALAR_KINDS = { f32: usearch.ScalarKind.F32, f16: usearch.ScalarKind.F16, i8: usearch.ScalarKind.I8 } as const;
+
+export function newHnsw(dimension: number, quantization: Quantization = "f32"): Index {
   return new usearch.Index({
     dimensions: dimension,
     metric: usearch.MetricKind.Cos,
-    quantization: usearch.ScalarKind.F32,
+    quantization: SCALAR_KINDS[quantization],
     connectivity: HNSW.connectivity,
     expansion_add: HNSW.expansionAdd,
     expansion_search: HNSW.expansionSearch,
@@ -54,10 +68,27 @@ export class UsearchCollection {
 
   constructor(
     readonly dimension: number,
-    readonly hnsw: Index = newHnsw(dimension),
+    readonly quantization: Quantization = "f32",
+    private graph: Index = newHnsw(dimension, quantization),
     vectors?: Float32Array,
   ) {
     this.vectors = vectors ?? new Float32Array(dimension * 64);
+  }
+
+  get hnsw(): Index {
+    return this.graph;
+  }
+
+  /** Builds the graph again from the stored vectors (after restoring a snapshot saved with another quantization). */
+  rebuildGraph(): void {
+    this.graph = newHnsw(this.dimension, this.quantization);
+    const slots = this.ids.flatMap((id, slot) => (id === null ? [] : [slot]));
+    if (slots.length === 0) return;
+    const keys = BigUint64Array.from(slots, (s) => BigInt(s));
+    const matrix = new Float32Array(slots.length * this.dimension);
+    slots.forEach((s, i) => matrix.set(this.vectors.subarray(s * this.dimension, (s + 1) * this.dimension), i * this.dimension));
+    // every core: a one-off (100k vectors: under a minute for i8)
+    this.graph.add(keys, matrix);
   }
 
   get size(): number {
@@ -91,11 +122,11 @@ export class UsearchCollection {
       matrix.set(p.vector, i * this.dimension);
     });
     // one thread: the graph, and so every answer, is the same whenever the same writes are replayed
-    this.hnsw.add(keys, matrix, 1);
+    this.graph.add(keys, matrix, 1);
   }
 
   upsert(point: VectorPoint): void {
-    this.hnsw.add(BigInt(this.place(point)), point.vector);
+    this.graph.add(BigInt(this.place(point)), point.vector);
   }
 
   /** Stores a point's vector and payload in its slot (taken out of the graph when it was there); returns the slot. */
@@ -105,7 +136,7 @@ export class UsearchCollection {
     }
     let slot = this.slotOf.get(point.id);
     if (slot !== undefined) {
-      this.hnsw.remove(BigInt(slot));
+      this.graph.remove(BigInt(slot));
     } else {
       slot = this.free.pop() ?? this.ids.length;
       this.slotOf.set(point.id, slot);
@@ -122,7 +153,7 @@ export class UsearchCollection {
   delete(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
-    this.hnsw.remove(BigInt(slot));
+    this.graph.remove(BigInt(slot));
     this.slotOf.delete(id);
     this.sortedIds = null;
     this.ids[slot] = null;
@@ -190,16 +221,10 @@ export class UsearchCollection {
   /** Exact scores of every passing point (the fallback, and the reference the benchmark measures recall against). */
   exact(query: Float32Array, k: number, predicate: PayloadPredicate | null, qNorm = norm(query), enough?: (hits: VectorHit[]) => boolean): VectorHit[] {
     const scored: { slot: number; score: number }[] = [];
-    const d = this.dimension;
-    const v = this.vectors;
     for (let s = 0; s < this.ids.length; s++) {
       const id = this.ids[s];
       if (id === null || (predicate && !predicate(id, this.payloads[s] as VectorPayload))) continue;
-      let dot = 0;
-      const o = s * d;
-      for (let i = 0; i < d; i++) dot += query[i] * v[o + i];
-      const denom = qNorm * this.norms[s];
-      scored.push({ slot: s, score: denom > 0 ? dot / denom : 0 });
+      scored.push({ slot: s, score: qNorm > 0 && this.norms[s] > 0 ? this.cosine(query, qNorm, s) : 0 });
     }
     scored.sort((a, b) => b.score - a.score);
     const hits = scored.map((x) => this.hit(x.slot, x.score));
@@ -210,16 +235,28 @@ export class UsearchCollection {
   }
 
   private ann(query: Float32Array, want: number, predicate: PayloadPredicate | null, qNorm: number): VectorHit[] {
-    const m = this.hnsw.search(query, want, 1);
+    const quantized = this.quantization !== "f32";
+    const m = this.graph.search(query, quantized ? candidatesFor(want, this.size) : want, 1);
     const hits: VectorHit[] = [];
     for (let i = 0; i < m.keys.length; i++) {
       const slot = Number(m.keys[i]);
       const id = this.ids[slot];
       if (id === null || id === undefined) continue;
       if (predicate && !predicate(id, this.payloads[slot] as VectorPayload)) continue;
-      hits.push(this.hit(slot, qNorm > 0 && this.norms[slot] > 0 ? 1 - m.distances[i] : 0));
+      const score = !(qNorm > 0 && this.norms[slot] > 0) ? 0 : quantized ? this.cosine(query, qNorm, slot) : 1 - m.distances[i];
+      hits.push(this.hit(slot, score));
     }
-    return hits;
+    // a quantized graph's distances only chose the candidates: rank them by their exact cosines
+    return quantized ? hits.sort((a, b) => b.score - a.score).slice(0, want) : hits;
+  }
+
+  private cosine(query: Float32Array, qNorm: number, slot: number): number {
+    const d = this.dimension;
+    const v = this.vectors;
+    const o = slot * d;
+    let dot = 0;
+    for (let i = 0; i < d; i++) dot += query[i] * v[o + i];
+    return dot / (qNorm * this.norms[slot]);
   }
 
   private hit(slot: number, score: number): VectorHit {

@@ -12,6 +12,10 @@
  *
  * Layout: <dir>/aliases.json, <dir>/<collection>/{CURRENT, gen-N/{hnsw.usearch, vectors.f32,
  * points.json}, wal-N.log}.
+ *
+ * The graph's quantization (f32, f16 or i8; see usearch-collection.ts) is an option of `open`; a
+ * snapshot records the one it was saved with, and a collection saved with another is given a new
+ * graph built from its stored vectors when it is loaded.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
@@ -33,11 +37,18 @@ import type {
 import { groupKeyOf } from "../../ports/vector-index.port.ts";
 import { averageQuery, cosine } from "../../encoding/normalise.ts";
 import { compileFilter } from "./payload-filter.ts";
+import type { Quantization } from "../../config/config.ts";
 import { newHnsw, UsearchCollection } from "./usearch-collection.ts";
 
 /** Log operations between snapshots. */
 const SNAPSHOT_EVERY = 20_000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export interface EmbeddedIndexOptions {
+  /** The folder holding the collections. */
+  readonly dir: string;
+  readonly quantization?: Quantization;
+}
 
 interface Stored {
   readonly collection: UsearchCollection;
@@ -45,6 +56,8 @@ interface Stored {
   generation: number;
   log: FileHandle;
   logged: number;
+  /** The saved graph is of another quantization (this one was built at load): save at close even without writes. */
+  rebuilt?: boolean;
   /** Serialises writes and snapshots of this collection. */
   lock: Promise<void>;
 }
@@ -107,11 +120,14 @@ export class UsearchVectorIndex implements VectorIndex {
   private aliases = new Map<string, string>();
   private closed = false;
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly quantization: Quantization,
+  ) {}
 
-  /** Opens (or creates) the index folder and loads every collection in it. */
-  static async open(options: { dir: string }): Promise<UsearchVectorIndex> {
-    const index = new UsearchVectorIndex(options.dir);
+  /** Opens (or creates) the index folder and loads every collection in it; graphs quantized as asked (default f32). */
+  static async open(options: EmbeddedIndexOptions): Promise<UsearchVectorIndex> {
+    const index = new UsearchVectorIndex(options.dir, options.quantization ?? "f32");
     mkdirSync(options.dir, { recursive: true });
     const aliasFile = path.join(options.dir, "aliases.json");
     if (existsSync(aliasFile)) index.aliases = new Map(Object.entries(JSON.parse(readFileSync(aliasFile, "utf8")) as Record<string, string>));
@@ -132,7 +148,7 @@ export class UsearchVectorIndex implements VectorIndex {
     }
     const folder = path.join(this.dir, name);
     mkdirSync(folder, { recursive: true });
-    const stored: Stored = { collection: new UsearchCollection(dimension), metadata, generation: 0, log: null as unknown as FileHandle, logged: 0, lock: Promise.resolve() };
+    const stored: Stored = { collection: new UsearchCollection(dimension, this.quantization), metadata, generation: 0, log: null as unknown as FileHandle, logged: 0, lock: Promise.resolve() };
     this.writeSnapshot(name, stored, 0);
     stored.log = await open(path.join(folder, wal(0)), "a");
     this.collections.set(name, stored);
@@ -273,7 +289,7 @@ export class UsearchVectorIndex implements VectorIndex {
     this.closed = true;
     for (const [name, stored] of this.collections) {
       await stored.lock;
-      if (stored.logged > 0) await this.snapshot(name, stored);
+      if (stored.logged > 0 || stored.rebuilt) await this.snapshot(name, stored);
       await stored.log.close();
     }
   }
@@ -314,6 +330,7 @@ export class UsearchVectorIndex implements VectorIndex {
     const previous = stored.generation;
     stored.generation = next;
     stored.logged = 0;
+    stored.rebuilt = false;
     rmSync(path.join(folder, gen(previous)), { recursive: true, force: true });
     rmSync(path.join(folder, wal(previous)), { force: true });
   }
@@ -328,7 +345,7 @@ export class UsearchVectorIndex implements VectorIndex {
     c.hnsw.save(path.join(tmp, "hnsw.usearch"));
     const m = c.matrix;
     writeDurably(path.join(tmp, "vectors.f32"), new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
-    writeDurably(path.join(tmp, "points.json"), JSON.stringify({ dimension: c.dimension, metadata: stored.metadata, ids: c.ids, payloads: c.payloads }));
+    writeDurably(path.join(tmp, "points.json"), JSON.stringify({ dimension: c.dimension, quantization: c.quantization, metadata: stored.metadata, ids: c.ids, payloads: c.payloads }));
     fsyncDir(tmp);
     rmSync(path.join(folder, gen(n)), { recursive: true, force: true });
     renameSync(tmp, path.join(folder, gen(n)));
@@ -343,7 +360,14 @@ export class UsearchVectorIndex implements VectorIndex {
     const current = readFileSync(path.join(folder, "CURRENT"), "utf8").trim();
     const generation = Number(current.slice(4));
     const genDir = path.join(folder, current);
-    const meta = JSON.parse(readFileSync(path.join(genDir, "points.json"), "utf8")) as { dimension: number; metadata?: Record<string, unknown>; ids: (string | null)[]; payloads: (VectorPayload | null)[] };
+    const meta = JSON.parse(readFileSync(path.join(genDir, "points.json"), "utf8")) as {
+      dimension: number;
+      /** Absent in snapshots written before graphs could be quantized: f32. */
+      quantization?: Quantization;
+      metadata?: Record<string, unknown>;
+      ids: (string | null)[];
+      payloads: (VectorPayload | null)[];
+    };
     const vectorFile = path.join(genDir, "vectors.f32");
     const byteLength = statSync(vectorFile).size;
     const vectors = new Float32Array(Math.max(byteLength / 4, meta.dimension * 64));
@@ -354,10 +378,13 @@ export class UsearchVectorIndex implements VectorIndex {
     } finally {
       closeSync(fd);
     }
-    const hnsw = newHnsw(meta.dimension);
-    if (meta.ids.some((id) => id !== null)) hnsw.load(path.join(genDir, "hnsw.usearch"));
-    const collection = new UsearchCollection(meta.dimension, hnsw, vectors);
+    const sameGraph = (meta.quantization ?? "f32") === this.quantization;
+    const hnsw = newHnsw(meta.dimension, this.quantization);
+    if (sameGraph && meta.ids.some((id) => id !== null)) hnsw.load(path.join(genDir, "hnsw.usearch"));
+    const collection = new UsearchCollection(meta.dimension, this.quantization, hnsw, vectors);
     meta.ids.forEach((id, slot) => collection.restoreSlot(slot, id, meta.payloads[slot]));
+    // saved with another quantization: the graph is built again from the vectors (saved so at the next snapshot)
+    if (!sameGraph) collection.rebuildGraph();
 
     // replay the log written since this generation; cut a torn last line
     const logFile = path.join(folder, wal(generation));
@@ -383,7 +410,7 @@ export class UsearchVectorIndex implements VectorIndex {
     for (const e of readdirSync(folder)) {
       if ((e.startsWith("gen-") && e !== current) || (e.startsWith("wal-") && e !== wal(generation))) rmSync(path.join(folder, e), { recursive: true, force: true });
     }
-    this.collections.set(name, { collection, metadata: meta.metadata ?? {}, generation, log: await open(logFile, "a"), logged, lock: Promise.resolve() });
+    this.collections.set(name, { collection, metadata: meta.metadata ?? {}, generation, log: await open(logFile, "a"), logged, rebuilt: !sameGraph, lock: Promise.resolve() });
   }
 }
 

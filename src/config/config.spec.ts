@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig: the embedded index's graph quantization", () => {
+  it("is i8 unless VITRINE_INDEX_QUANTIZATION names another", () => {
+    expect(loadConfig({}).embeddedIndex.quantization).toBe("i8");
+    expect(loadConfig({ VITRINE_INDEX_QUANTIZATION: "f32" }).embeddedIndex.quantization).toBe("f32");
+    expect(loadConfig({ VITRINE_INDEX_QUANTIZATION: "f16" }).embeddedIndex.quantization).toBe("f16");
+  });
+
+  it("refuses an unknown value, naming the variable and the choices", () => {
+    expect(() => loadConfig({ VITRINE_INDEX_QUANTIZATION: "int4" })).toThrow(ConfigError);
+    expect(() => loadConfig({ VITRINE_INDEX_QUANTIZATION: "int4" })).toThrow(/VITRINE_INDEX_QUANTIZATION must be one of f32, f16, i8; got "int4"/);
+  });
+});
