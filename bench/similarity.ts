@@ -8,7 +8,8 @@
  *   and upserted through the VectorIndex port (usearch, settings `HNSW`);
  * - raw index search (`VectorIndex.search`, k 10, the query work excluded) p50/p99 and recall@10
  *   against exact search (usearch's brute-force `exactSearch`, checked against `UsearchCollection.exact`),
- *   and the same for other `expansionSearch` values;
+ *   and the same for other `expansionSearch` values and for graphs of each quantization (f32, f16, i8:
+ *   VITRINE_INDEX_QUANTIZATION; the served graph is loaded, the others built from the same vectors);
  * - `similarArtworks(id, first: 10) { edges { score node { id title artists { name } } } }` over HTTP to
  *   a server in a process of its own (as deployed; its rows remembered first): one sequential client on a
  *   kept-alive connection, in blocks alternating with blocks of raw searches (p50/p99 and their ratio),
@@ -25,7 +26,8 @@
  * The HTTP clients run in a worker thread (their own event loop) so they do not queue behind the server.
  *
  *   npm run bench -- similarity [--works 100000] [--queries 2000] [--http-requests 1000] [--duration 15]
- *                               [--connections 8] [--weight-queries 500] [--rescore-n 40,100] [--ef 64,96,128] [--seed 1]
+ *                               [--connections 8] [--weight-queries 500] [--rescore-n 40,100] [--ef 64,96,128]
+ *                               [--quantizations f32,f16,i8] [--seed 1]
  *                               [--catalogue ../shared/data/cmoa-catalogue.jsonl] [--keep] [--reuse <kept folder>]
  *   node --import @swc-node/register/esm-register bench/similarity.ts [same options]
  *
@@ -43,9 +45,9 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { Worker } from "node:worker_threads";
 import type { Index } from "usearch";
-import { HNSW, type UsearchCollection } from "../src/adapters/embedded/usearch-collection.ts";
+import { HNSW, newHnsw, type UsearchCollection } from "../src/adapters/embedded/usearch-collection.ts";
 import { UsearchVectorIndex } from "../src/adapters/embedded/usearch-vector-index.ts";
-import { loadConfig } from "../src/config/config.ts";
+import { loadConfig, QUANTIZATIONS, type Quantization } from "../src/config/config.ts";
 import type { Artwork } from "../src/domain/artwork.ts";
 import { blend, rescore, reweightQuery, type BlendLayout } from "../src/encoding/blend.ts";
 import { META_V1_DIMENSION, MetadataEncoderV1 } from "../src/encoding/metadata-encoder.v1.ts";
@@ -227,7 +229,7 @@ async function reportOpenMemory(dataDir: string, mode: "index" | "app"): Promise
   const t0 = performance.now();
   let result: OpenMemory;
   if (mode === "index") {
-    const index = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors") });
+    const index = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), quantization: benchConfig(dataDir).embeddedIndex.quantization });
     const openMs = performance.now() - t0;
     result = { before, after: (await residentAfterGc()).rss, openMs };
     await index.close();
@@ -413,6 +415,7 @@ const CLIENT_SOURCE = String.raw`
 const { parentPort, workerData } = require("node:worker_threads");
 const http = require("node:http");
 const autocannon = require(workerData.autocannonPath);
+const histUtil = require(require("node:path").join(require("node:path").dirname(workerData.autocannonPath), "lib", "histUtil.js"));
 const url = workerData.url;
 const target = new URL(url);
 // node:http over one kept-alive connection: fetch (undici) adds ~0.3–1 ms of its own per request
@@ -472,10 +475,14 @@ parentPort.on("message", async (msg) => {
         },
         verifyBody: (body) => !body.includes('"errors"'),
       });
-      // inside a worker thread autocannon hands back raw histograms: aggregate them as its main thread would
+      // inside a worker thread autocannon hands back encoded histograms: aggregate them as its main thread
+      // would; its Req/Sec (the mean of the per-second counts it sampled once every connection was set
+      // up; its duration counts the set-up too) is read from the per-second histogram itself
       const r = result.latency ? result : autocannon.aggregateResult([result], { url, connections: msg.connections, duration: msg.duration });
+      const perSecond = result.latency ? null : histUtil.decodeHist(result.requests);
       parentPort.postMessage({ ok: true, result: {
-        rps: r.requests.total / r.duration, total: r.requests.total, duration: r.duration,
+        rps: perSecond ? perSecond.mean : r.requests.average, perSecondMin: perSecond ? perSecond.minNonZeroValue : r.requests.min, samples: r.samples,
+        overall: r.requests.total / r.duration, total: r.requests.total, duration: r.duration,
         p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average,
         non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, mismatches: r.mismatches,
       } });
@@ -537,7 +544,14 @@ class HttpClient {
 }
 
 interface LoadResult {
+  /** autocannon's Req/Sec: the mean of its per-second request counts. */
   rps: number;
+  /** The slowest of those seconds. */
+  perSecondMin: number;
+  /** How many seconds it sampled. */
+  samples: number;
+  /** Requests ÷ autocannon's whole duration (which includes setting up the connections). */
+  overall: number;
   total: number;
   duration: number;
   p50: number;
@@ -575,6 +589,8 @@ export async function run(args: string[]): Promise<void> {
       "weight-queries": { type: "string", default: "500" },
       "rescore-n": { type: "string", default: "40,100" },
       ef: { type: "string", default: "64,96,128" },
+      // graphs compared on the same vectors (the served one is loaded, the others built)
+      quantizations: { type: "string", default: "f32,f16,i8" },
       seed: { type: "string", default: "1" },
       catalogue: { type: "string" },
       keep: { type: "boolean", default: false },
@@ -606,6 +622,10 @@ export async function run(args: string[]): Promise<void> {
   const nWeightQueries = Number(values["weight-queries"]);
   const rescoreNs = values["rescore-n"].split(",").map(Number);
   const efs = values.ef.split(",").map(Number);
+  const quantizations = values.quantizations.split(",").map((q) => {
+    if (!(QUANTIZATIONS as readonly string[]).includes(q)) throw new Error(`--quantizations: "${q}" is not one of ${QUANTIZATIONS.join(", ")}.`);
+    return q as Quantization;
+  });
   const seed = Number(values.seed);
   const here = path.dirname(new URL(import.meta.url).pathname);
   const catalogue = path.resolve(values.catalogue ?? [path.resolve(here, "../../shared/data/cmoa-catalogue.jsonl"), path.resolve(here, "../data/demo/catalogue.jsonl")].find((f) => existsSync(f)) ?? "");
@@ -730,7 +750,7 @@ export async function run(args: string[]): Promise<void> {
     const alias = core.indexService.alias;
     const collectionName = core.indexService.collection;
     // the raw index: the same files opened in this thread (the app's index answers from its own thread)
-    direct = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors") });
+    direct = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), quantization: app.config.embeddedIndex.quantization });
     const index = direct;
     const indexed = await index.count(alias);
     const rawBytes = indexed * layout.dimension * 4;
@@ -780,13 +800,16 @@ export async function run(args: string[]): Promise<void> {
     const efQueries = Math.min(nQueries, 1000);
     const hnswFile = path.join(tmp, "hnsw-sweep.usearch");
     collection.hnsw.save(hnswFile);
+    // the graph is swapped under the collection for each measure (bench only: not a product operation)
+    const inner = collection as unknown as { graph: Index; quantization: Quantization };
     const original = collection.hnsw;
+    const scalarKind = { f32: usearch.ScalarKind.F32, f16: usearch.ScalarKind.F16, i8: usearch.ScalarKind.I8 }[collection.quantization];
     for (const ef of efs) {
       let replacement: Index | null = null;
       if (ef !== HNSW.expansionSearch) {
-        replacement = new usearch.Index({ dimensions: layout.dimension, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: HNSW.connectivity, expansion_add: HNSW.expansionAdd, expansion_search: ef, multi: false });
+        replacement = new usearch.Index({ dimensions: layout.dimension, metric: usearch.MetricKind.Cos, quantization: scalarKind, connectivity: HNSW.connectivity, expansion_add: HNSW.expansionAdd, expansion_search: ef, multi: false });
         replacement.load(hnswFile);
-        (collection as unknown as { hnsw: Index }).hnsw = replacement;
+        inner.graph = replacement;
       }
       try {
         await searchAll(qv.slice(0, 200), queryIds.slice(0, 200), 10);
@@ -796,10 +819,41 @@ export async function run(args: string[]): Promise<void> {
         efRows.push(`| ${ef}${ef === HNSW.expansionSearch ? " (HNSW)" : ""} | ${ms(s.p50)} | ${ms(s.p99)} | ${rc.toFixed(4)} |`);
         log(`  expansionSearch ${ef}: p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms, recall@10 ${rc.toFixed(4)}`);
       } finally {
-        (collection as unknown as { hnsw: Index }).hnsw = original;
+        inner.graph = original;
       }
     }
     rmSync(hnswFile, { force: true });
+
+    // -------------------------------------------------------------------------------- graph quantization
+    // the same vectors in a graph of each quantization (built here on every core), searched the same way
+    const quantRows: string[] = [];
+    const liveSlots = collection.ids.flatMap((id, slot) => (id === null ? [] : [slot]));
+    const liveKeys = BigUint64Array.from(liveSlots, (slot) => BigInt(slot));
+    const liveMatrix = new Float32Array(liveSlots.length * layout.dimension);
+    liveSlots.forEach((slot, i) => liveMatrix.set(matrix.subarray(slot * layout.dimension, (slot + 1) * layout.dimension), i * layout.dimension));
+    const servedKind = collection.quantization;
+    for (const q of quantizations) {
+      t0 = performance.now();
+      let built: Index | null = null;
+      if (q !== servedKind) {
+        built = newHnsw(layout.dimension, q);
+        built.add(liveKeys, liveMatrix);
+        inner.graph = built;
+        inner.quantization = q;
+      }
+      const buildSeconds = (performance.now() - t0) / 1000;
+      try {
+        await searchAll(qv.slice(0, 200), queryIds.slice(0, 200), 10);
+        const r = await searchAll(qv.slice(0, efQueries), queryIds.slice(0, efQueries), 10);
+        const st = stats(r.times);
+        const rc = mean(r.hits.map((h, i) => overlap(h, exact[i])));
+        quantRows.push(`| ${q}${q === servedKind ? " (served)" : ""} | ${ms(st.p50)} | ${ms(st.p99)} | ${rc.toFixed(4)} | ${built ? `${buildSeconds.toFixed(1)} s` : "(loaded)"} |`);
+        log(`  graph ${q}: p50 ${ms(st.p50)} ms, p99 ${ms(st.p99)} ms, recall@10 ${rc.toFixed(4)}${built ? `, built in ${buildSeconds.toFixed(1)} s on every core` : ""}`);
+      } finally {
+        inner.graph = original;
+        inner.quantization = servedKind;
+      }
+    }
 
     // -------------------------------------------------------------------------------- query-time weights
     // Query scaling (SimilarityService): one ANN search with q′ = reweightQuery(q); its score is dot(q′, v).
@@ -1050,7 +1104,8 @@ export async function run(args: string[]): Promise<void> {
     out(`| HTTP p50 ÷ raw p50 (side by side) | ${ratio.toFixed(2)} | ≤ 2: ${check(ratio <= 2)} |`);
     out(`| the benchmark query in one block of ${httpRequests} (after 200 untimed) p50 / p99, ÷ raw p50 of its block of ${nQueries} | ${ms(blockHttp.p50)} / ${ms(blockHttp.p99)} ms, ${(blockHttp.p50 / rawStats.p50).toFixed(2)} | ≤ 2: ${check(blockHttp.p50 / rawStats.p50 <= 2)} |`);
     out(`| recall@10 vs exact (${nQueries} queries; share with all 10: ${perfect.toFixed(3)}) | ${recall.toFixed(4)} | ≥ 0.99: ${check(recall >= 0.99)} |`);
-    out(`| requests/s, ${connections} connections, ${duration} s over 20,000 random works (autocannon, each connection cycling through its own 2,500; latency p50 / p99) | ${load.rps.toFixed(0)} (${load.p50} / ${load.p99} ms) | ≥ 500: ${check(load.rps >= 500)} |`);
+    out(`| requests/s, ${connections} connections, ${duration} s over 20,000 random works (autocannon's Req/Sec: mean of its ${load.samples} per-second counts, slowest second ${load.perSecondMin}; each connection cycling through its own 2,500; latency p50 / p99) | ${load.rps.toFixed(0)} (${load.p50} / ${load.p99} ms) | ≥ 500: ${check(load.rps >= 500)} |`);
+    out(`| … requests ÷ autocannon's whole duration (${load.total} in ${load.duration} s, setting up the connections included) | ${load.overall.toFixed(0)} | |`);
     out(`| errors / non-2xx / mismatched bodies / timeouts | ${load.errors} / ${load.non2xx} / ${load.mismatches} / ${load.timeouts} | 0 |`);
     out(`| for comparison: \`similarArtworks\` over HTTP with the row cache off (rows from PGlite; ${uncachedSql.toFixed(1)} SQL statements / request) p50 / p99 | ${ms(uncachedHttp.p50)} / ${ms(uncachedHttp.p99)} ms | |`);
     out("@@memory@@");
@@ -1060,7 +1115,7 @@ export async function run(args: string[]): Promise<void> {
     out("| request | p50 ms | p99 ms | SQL statements / request |");
     out("| --- | ---: | ---: | ---: |");
     out(`| raw \`VectorIndex.search\` (in process) | ${ms(rawStats.p50)} | ${ms(rawStats.p99)} | 0 |`);
-    out(`| \`SimilarityService.similarTo\` (in process: get + search with vectors on the index thread + explain) | ${ms(svcStats.p50)} | ${ms(svcStats.p99)} | 0 |`);
+    out(`| \`SimilarityService.similarTo\` (in process: \`searchNear\` with vectors on the index thread + explain) | ${ms(svcStats.p50)} | ${ms(svcStats.p99)} | 0 |`);
     out(`| \`store.artworksByIds\` (10 ids, in process, row cache) | ${ms(rowsSql.p50)} | ${ms(rowsSql.p99)} | 0 |`);
     out(`| \`store.creditsByArtworkIds\` (10 ids, in process, row cache) | ${ms(creditsSql.p50)} | ${ms(creditsSql.p99)} | 0 |`);
     for (const row of ladderRows) out(row);
@@ -1081,6 +1136,12 @@ export async function run(args: string[]): Promise<void> {
     out("| expansionSearch | p50 ms | p99 ms | recall@10 |");
     out("| ---: | ---: | ---: | ---: |");
     for (const row of efRows) out(row);
+    out();
+    out(`Graph quantization (the same vectors; a quantized graph picks 10 candidates more than asked for, ranked by their exact cosines; ${efQueries} queries; \`VITRINE_INDEX_QUANTIZATION\`):`);
+    out();
+    out("| graph | raw p50 ms | p99 ms | recall@10 | graph built |");
+    out("| --- | ---: | ---: | ---: | ---: |");
+    for (const row of quantRows) out(row);
     out();
     out(`Query-time weights (${wIds.length} queries). Cells: recall@10 / score ratio / p50 ms (in process). Recall and score ratio (Σ exact scores of the 10 returned ÷ Σ scores of the exact 10) are against exact search by the method's own score: dot(q′, v) for query scaling, Σ W′_p·cos_p for rescoring (they differ only by the missing-part rescale of v; last column: how far their exact top 10s agree). Query scaling, k = 10 is what SimilarityService does; k = N asks the index for N (a wider beam) and keeps 10. Rescoring: ANN top N with the stored weights, \`rescore\`, best 10. Both: the two searches' hits merged and ranked by query scaling's score (compared with its exact top 10).`);
     out();
