@@ -36,6 +36,22 @@ describe("HTTP limits and errors", () => {
     expect(r.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.yearTo" });
   });
 
+  it("should check the limits of inputs nested in arguments (filters, weights, images), naming the path", async () => {
+    const long = "x".repeat(201);
+    const works = await t.gql(`query($f: ArtworkFilter) { artworks(first: 1, filter: $f) { totalCount } }`, { f: { text: long } });
+    expect(works.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.text" });
+    expect(works.errors?.[0].message).toMatch(/200/);
+    const artists = await t.gql(`query($f: ArtistFilter) { artists(first: 1, filter: $f) { totalCount } }`, { f: { name: long } });
+    expect(artists.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.name" });
+    const id = (await t.gql(`{ artworks(first: 1) { edges { node { id } } } }`)).data.artworks.edges[0].node.id;
+    const similar = await t.gql(`query($id: ID!, $f: ArtworkFilter) { similarArtworks(id: $id, filter: $f) { embeddingVersion } }`, { id, f: { provenanceOwner: long } });
+    expect(similar.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.provenanceOwner" });
+    const weights = await t.gql(`query($id: ID!) { similarArtworks(id: $id, weights: { time: -0.5 }) { embeddingVersion } }`, { id });
+    expect(weights.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "weights.time" });
+    const image = await t.gql(`query($u: String) { searchByImage(image: { url: $u }) { embeddingVersion } }`, { u: `https://example.org/${"a".repeat(4100)}.jpg` });
+    expect(image.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "image.url" });
+  });
+
   it("should refuse queries that are too deep, too costly or use too many aliases", async () => {
     const deep = await t.gql(`{ artworks(first: 1) { edges { node { artists { artist { artworks(first: 1) { artists { artist { artworks(first: 1) { title } } } } } } } } } }`);
     expect(deep.status).toBe(400);

@@ -1,5 +1,6 @@
 /** Reading artists: `artist`, `artists`, and an artist's works. */
 import { InvalidInputError } from "../../domain/errors.ts";
+import { ValidateNested } from "class-validator";
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { Artist as ArtistModel } from "../../domain/artwork.ts";
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
@@ -16,6 +17,7 @@ import { PageArgs, connectionComplexity } from "../types/page.args.ts";
 @ArgsType()
 class ArtistsArgs extends PageArgs {
   @Field(() => ArtistFilter, { nullable: true, description: "Conditions the artists must meet." })
+  @ValidateNested()
   filter?: ArtistFilter;
 }
 

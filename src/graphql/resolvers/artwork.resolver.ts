@@ -1,4 +1,5 @@
 /** Reading works: `artwork`, `artworks`, and the fields that load related rows. */
+import { ValidateNested } from "class-validator";
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { ArtistCredit as ArtistCreditModel, ProvenanceEvent as ProvenanceModel } from "../../domain/artwork.ts";
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
@@ -23,9 +24,11 @@ import { toArtworkFilter } from "./filter.mapper.ts";
 @ArgsType()
 class ArtworksArgs extends PageArgs {
   @Field(() => ArtworkFilter, { nullable: true, description: "Conditions the works must meet." })
+  @ValidateNested()
   filter?: ArtworkFilter;
 
   @Field(() => ArtworkSort, { nullable: true, description: "Order of the list. Default: title, A to Z." })
+  @ValidateNested()
   sort?: ArtworkSort;
 }
 

@@ -1,6 +1,6 @@
 /** Similar works, search by image, recommendations and pair explanations; delegates to SimilarityService. */
 import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Int, Query, Resolver } from "type-graphql";
-import { Max, Min } from "class-validator";
+import { Max, Min, ValidateNested } from "class-validator";
 import type { ScoreParts } from "../../encoding/blend.ts";
 import type { SimilarityWeightsInput } from "../../encoding/similarity-weights.ts";
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
@@ -26,9 +26,11 @@ class TopKArgs {
   first!: number;
 
   @Field(() => ArtworkFilter, { nullable: true, description: "Only works meeting these conditions; still up to `first` results when the filter is narrow." })
+  @ValidateNested()
   filter?: ArtworkFilter;
 
   @Field(() => SimilarityWeights, { nullable: true, description: "How much the image and each metadata group count; left out: the weights the index was built with." })
+  @ValidateNested()
   weights?: SimilarityWeights;
 }
 
@@ -49,6 +51,7 @@ class SimilarArgs extends TopKArgs {
 @ArgsType()
 class SearchByImageArgs extends TopKArgs {
   @Field(() => ImageInput, { description: "The image to search with." })
+  @ValidateNested()
   image!: ImageInput;
 }
 
@@ -61,6 +64,7 @@ class RecommendationsArgs {
   negative?: string[];
 
   @Field(() => RecommendationExclusions, { nullable: true, description: "Artists, categories or works never to recommend." })
+  @ValidateNested()
   exclude?: RecommendationExclusions;
 
   @Field(() => RecommendationStrategy, { defaultValue: RecommendationStrategy.AVERAGE_VECTOR, description: "How likes and dislikes combine. Default AVERAGE_VECTOR." })
@@ -72,9 +76,11 @@ class RecommendationsArgs {
   first!: number;
 
   @Field(() => ArtworkFilter, { nullable: true, description: "Only works meeting these conditions." })
+  @ValidateNested()
   filter?: ArtworkFilter;
 
   @Field(() => SimilarityWeights, { nullable: true, description: "How much the image and each metadata group count." })
+  @ValidateNested()
   weights?: SimilarityWeights;
 }
 
