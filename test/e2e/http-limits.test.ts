@@ -62,8 +62,16 @@ describe("HTTP limits and errors", () => {
     expect(costly.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(costly.errors?.[0].message).toMatch(/cost .* the limit is 3000/);
 
-    const viaVariables = await t.gql(`query($n: Int) { artworks(first: $n) { edges { node { artists { artist { artworks(first: $n) { title } } } } } } }`, { n: 100 });
+    const nested = `query($n: Int) { artworks(first: $n) { edges { node { artists { artist { artworks(first: $n) { title } } } } } } }`;
+    const viaVariables = await t.gql(nested, { n: 100 });
     expect(viaVariables.errors?.[0].message).toMatch(/limit is 3000/);
+    // the same query text with other values: each is judged by its own (estimates are remembered per value)
+    expect((await t.gql(nested, { n: 2 })).errors).toBeUndefined();
+    expect((await t.gql(nested, { n: 100 })).errors?.[0].message).toMatch(/limit is 3000/);
+    const optional = `query($n: Int, $deep: Boolean!) { artworks(first: $n) { edges { node { title artists @include(if: $deep) { artist { artworks(first: $n) { title } } } } } } }`;
+    expect((await t.gql(optional, { n: 100, deep: false })).errors).toBeUndefined();
+    expect((await t.gql(optional, { n: 100, deep: true })).errors?.[0].message).toMatch(/limit is 3000/);
+    expect((await t.gql(optional, { n: 100, deep: false })).errors).toBeUndefined();
 
     const aliases = await t.gql(`{ a: mediumCategories { count } b: mediumCategories { count } c: mediumCategories { count } d: mediumCategories { count } e: mediumCategories { count } f: mediumCategories { count } }`);
     expect(aliases.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");

@@ -21,7 +21,11 @@ export class PageArgs {
   before?: string;
 }
 
-/** Complexity of a connection: its page size times what each node asks for. */
+/**
+ * Complexity of a connection: its page size times what each node asks for. Complexity functions read
+ * page sizes only (numbers): the cost-limit plugin remembers estimates whatever the id or string
+ * variables are.
+ */
 export function connectionComplexity({ args, childComplexity }: { args: { first?: number; last?: number }; childComplexity: number }): number {
   return 1 + (args.first ?? args.last ?? 20) * Math.max(childComplexity, 1);
 }
