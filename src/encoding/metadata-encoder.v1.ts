@@ -93,8 +93,8 @@ const OFFSET = Object.fromEntries(META_V1_LAYOUT.groups.map((g) => [g.name, g.of
 
 // ---------- time ----------
 
+/** The first RBF centre on the warped scale; the centres run on to TIME_U_MIN + TIME_CENTRES − 1 (addRbf clamps to them). */
 const TIME_U_MIN = -16;
-const TIME_U_MAX = TIME_U_MIN + TIME_CENTRES - 1;
 const TIME_SIGMA = 1.25;
 
 /** The warped time coordinate of a year (one unit = one RBF centre spacing). */

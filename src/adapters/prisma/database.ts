@@ -7,6 +7,7 @@ import { mkdir, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.ts";
@@ -29,8 +30,6 @@ export interface Database {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
 
 type Queryable = Pick<SqlQueryable, "queryRaw" | "executeRaw">;
 
