@@ -118,7 +118,7 @@ export class SimilarityService {
       // the usual request: the work's stored vector as it is is the query, so the index finds the
       // work and its neighbours in one call (null: not indexed yet, embedded below)
       const near = await this.index.searchNear(plan.collection, { id: artworkId, k: plan.wide, filter: plan.filter, withVectors: true });
-      if (near) return this.finish(near.vector, near.hits, options.k, plan.diversity);
+      if (near) return this.finish(near.vector, withStoredVectors(near.hits), options.k, plan.diversity);
     }
     const [vector] = await this.vectorsOf([artworkId], "id");
     if (options.weights && !options.groupByArtist) return this.rankReweighted(vector, options, artworkId, plan);
@@ -140,12 +140,9 @@ export class SimilarityService {
       this.index.search(plan.collection, { vector: query, k: plan.wide, ...common }),
       this.index.search(plan.collection, { vector: stored, k: around, ...common }),
     ]);
-    const merged = new Map([...own, ...near].map((h) => [h.id, h]));
-    const ranked = withStoredVectors([...merged.values()])
-      .map((p) => ({ p, score: dotSlice(query, p.vector) }))
-      .sort((a, b) => b.score - a.score)
-      .map(({ p }) => merged.get(p.id) as VectorHit);
-    return this.finish(query, ranked, options.k, plan.diversity);
+    const points = withStoredVectors([...new Map([...own, ...near].map((h) => [h.id, h])).values()]);
+    const ranked = points.map((p) => ({ p, score: dotSlice(query, p.vector) })).sort((a, b) => b.score - a.score);
+    return this.finish(query, ranked.map(({ p }) => p), options.k, plan.diversity);
   }
 
   /** Works that look most like an image (and share its colours). */
@@ -205,7 +202,7 @@ export class SimilarityService {
     const hits = options.groupByArtist
       ? (await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
       : await this.index.search(collection, { vector: query, k: wide, filter, excludeIds, withVectors: true });
-    return this.finish(query, hits, options.k, diversity);
+    return this.finish(query, withStoredVectors(hits), options.k, diversity);
   }
 
   /** Checks the options and works out the plan. */
@@ -218,9 +215,8 @@ export class SimilarityService {
     return { collection: this.target.readCollection(), filter, wide, diversity };
   }
 
-  /** The best k of the index's hits for `query` (MMR when diversity > 0), with score parts. */
-  private finish(query: Float32Array, hits: readonly VectorHit[], k: number, diversity: number): SimilarResult {
-    const points = withStoredVectors(hits);
+  /** The best k of the index's hits (in their order) for `query` (MMR when diversity > 0), with score parts. */
+  private finish(query: Float32Array, points: readonly { id: string; vector: Float32Array }[], k: number, diversity: number): SimilarResult {
     if (diversity === 0) {
       const result = this.withParts(query, points.slice(0, k));
       // ranking by cosine and by dot agree (the query's norm is common to all); keep it exact under ties
