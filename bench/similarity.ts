@@ -45,7 +45,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { Worker } from "node:worker_threads";
 import type { Index } from "usearch";
-import { HNSW, newHnsw, type UsearchCollection } from "../src/adapters/embedded/usearch-collection.ts";
+import { HNSW, type UsearchCollection } from "../src/adapters/embedded/usearch-collection.ts";
 import { UsearchVectorIndex } from "../src/adapters/embedded/usearch-vector-index.ts";
 import { loadConfig, QUANTIZATIONS, type Quantization } from "../src/config/config.ts";
 import type { Artwork } from "../src/domain/artwork.ts";
@@ -827,17 +827,12 @@ export async function run(args: string[]): Promise<void> {
     // -------------------------------------------------------------------------------- graph quantization
     // the same vectors in a graph of each quantization (built here on every core), searched the same way
     const quantRows: string[] = [];
-    const liveSlots = collection.ids.flatMap((id, slot) => (id === null ? [] : [slot]));
-    const liveKeys = BigUint64Array.from(liveSlots, (slot) => BigInt(slot));
-    const liveMatrix = new Float32Array(liveSlots.length * layout.dimension);
-    liveSlots.forEach((slot, i) => liveMatrix.set(matrix.subarray(slot * layout.dimension, (slot + 1) * layout.dimension), i * layout.dimension));
     const servedKind = collection.quantization;
     for (const q of quantizations) {
       t0 = performance.now();
       let built: Index | null = null;
       if (q !== servedKind) {
-        built = newHnsw(layout.dimension, q);
-        built.add(liveKeys, liveMatrix);
+        built = collection.buildGraph(q);
         inner.graph = built;
         inner.quantization = q;
       }

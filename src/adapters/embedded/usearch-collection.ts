@@ -81,14 +81,19 @@ export class UsearchCollection {
 
   /** Builds the graph again from the stored vectors (after restoring a snapshot saved with another quantization). */
   rebuildGraph(): void {
-    this.graph = newHnsw(this.dimension, this.quantization);
+    this.graph = this.buildGraph(this.quantization);
+  }
+
+  /** A new graph of the stored points, quantized as asked; built on every core (100k vectors: under a minute for i8). */
+  buildGraph(quantization: Quantization): Index {
+    const graph = newHnsw(this.dimension, quantization);
     const slots = this.ids.flatMap((id, slot) => (id === null ? [] : [slot]));
-    if (slots.length === 0) return;
+    if (slots.length === 0) return graph;
     const keys = BigUint64Array.from(slots, (s) => BigInt(s));
     const matrix = new Float32Array(slots.length * this.dimension);
     slots.forEach((s, i) => matrix.set(this.vectors.subarray(s * this.dimension, (s + 1) * this.dimension), i * this.dimension));
-    // every core: a one-off (100k vectors: under a minute for i8)
-    this.graph.add(keys, matrix);
+    graph.add(keys, matrix);
+    return graph;
   }
 
   get size(): number {
@@ -224,7 +229,7 @@ export class UsearchCollection {
     for (let s = 0; s < this.ids.length; s++) {
       const id = this.ids[s];
       if (id === null || (predicate && !predicate(id, this.payloads[s] as VectorPayload))) continue;
-      scored.push({ slot: s, score: qNorm > 0 && this.norms[s] > 0 ? this.cosine(query, qNorm, s) : 0 });
+      scored.push({ slot: s, score: this.cosine(query, qNorm, s) });
     }
     scored.sort((a, b) => b.score - a.score);
     const hits = scored.map((x) => this.hit(x.slot, x.score));
@@ -243,14 +248,17 @@ export class UsearchCollection {
       const id = this.ids[slot];
       if (id === null || id === undefined) continue;
       if (predicate && !predicate(id, this.payloads[slot] as VectorPayload)) continue;
-      const score = !(qNorm > 0 && this.norms[slot] > 0) ? 0 : quantized ? this.cosine(query, qNorm, slot) : 1 - m.distances[i];
+      // usearch's cosine distance of a zero vector is meaningless: such a point scores 0, as in `cosine`
+      const score = quantized ? this.cosine(query, qNorm, slot) : qNorm > 0 && this.norms[slot] > 0 ? 1 - m.distances[i] : 0;
       hits.push(this.hit(slot, score));
     }
     // a quantized graph's distances only chose the candidates: rank them by their exact cosines
     return quantized ? hits.sort((a, b) => b.score - a.score).slice(0, want) : hits;
   }
 
+  /** Exact cosine of the query with a slot's vector; 0 when either is all zeros. */
   private cosine(query: Float32Array, qNorm: number, slot: number): number {
+    if (!(qNorm > 0 && this.norms[slot] > 0)) return 0;
     const d = this.dimension;
     const v = this.vectors;
     const o = slot * d;
