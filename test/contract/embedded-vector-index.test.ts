@@ -75,8 +75,12 @@ async function observe(index: VectorIndex, ids: Record<string, readonly string[]
 
 type Observed = Awaited<ReturnType<typeof observe>>;
 
-/** Same ids and payloads everywhere; vectors identical; scores equal to 1e-6. */
-function expectSameObservation(actual: Observed, expected: Observed): void {
+/**
+ * Same ids and payloads everywhere; vectors identical; search answers identical with scores equal to
+ * 1e-6 — unless the graph was built anew (`newGraph`): an approximate search over another graph may
+ * answer another near-tie, so its answers are checked against exact search instead (by the caller).
+ */
+function expectSameObservation(actual: Observed, expected: Observed, newGraph = false): void {
   expect(actual.collections).toEqual(expected.collections);
   expect(actual.resolved).toEqual(expected.resolved);
   expect(actual.infos).toEqual(expected.infos);
@@ -84,6 +88,7 @@ function expectSameObservation(actual: Observed, expected: Observed): void {
     const a = actual.per[name] as { searches: VectorHit[][] };
     const e = expected.per[name] as { searches: VectorHit[][] };
     expect({ ...(actual.per[name] as object), searches: null }, `collection ${name}`).toEqual({ ...(expected.per[name] as object), searches: null });
+    if (newGraph) continue;
     expect(a.searches.map((s) => s.map((h) => h.id)), `search ids in ${name}`).toEqual(e.searches.map((s) => s.map((h) => h.id)));
     for (let i = 0; i < e.searches.length; i++) {
       for (let j = 0; j < e.searches[i].length; j++) expect(Math.abs(a.searches[i][j].score - e.searches[i][j].score)).toBeLessThan(1e-6);
@@ -184,22 +189,23 @@ describe("UsearchVectorIndex (embedded only)", () => {
       const before = await observe(f32, ids, aliases, queries);
       await f32.close();
 
+      // the same data; the new graph's answers exact-scored and (nearly) the exact top 10
+      const stored = new Map(live.map((p) => [p.id, p]));
+      const expectSameDataNewGraph = async (index: VectorIndex, label: string) => {
+        expectSameObservation(await observe(index, ids, aliases, queries), before, true);
+        let recall = 0;
+        for (const q of queries) recall += checkHits(await index.search("previous", { vector: q, k: 10 }), bruteForce(live, q, 10), (id) => cosine(q, stored.get(id)!.vector), stored, label);
+        expect(recall / queries.length, `${label}: mean recall@10`).toBeGreaterThanOrEqual(0.9);
+      };
+
       const i8 = await UsearchVectorIndex.open({ dir, quantization: "i8" });
       opened.push(i8);
-      const after = await observe(i8, ids, aliases, queries);
-      expect(after.collections).toEqual(before.collections);
-      expect(after.resolved).toEqual(before.resolved);
-      expect(after.per.works_v1).toMatchObject({ count: (before.per.works_v1 as { count: number }).count });
-      const stored = new Map(live.map((p) => [p.id, p]));
-      let recall = 0;
-      for (const q of queries) recall += checkHits(await i8.search("previous", { vector: q, k: 10 }), bruteForce(live, q, 10), (id) => cosine(q, stored.get(id)!.vector), stored, "i8 graph");
-      expect(recall / queries.length).toBeGreaterThanOrEqual(0.9);
+      await expectSameDataNewGraph(i8, "i8 graph");
       await i8.close();
       const current = (await readFile(path.join(dir, "works_v1", "CURRENT"), "utf8")).trim();
       expect(JSON.parse(await readFile(path.join(dir, "works_v1", current, "points.json"), "utf8")).quantization).toBe("i8");
-      // and back: an f32 graph built again from the same vectors answers as the first did
-      const again = await openIndex(dir);
-      expectSameObservation(await observe(again, ids, aliases, queries), before);
+      // and back: an f32 graph built again from the same vectors
+      await expectSameDataNewGraph(await openIndex(dir), "f32 graph built again");
     });
 
     it("a crash image of the folder (copied while open, never closed) holds every acknowledged write", async () => {
