@@ -90,4 +90,55 @@ describe("row cache (embedded store, demo catalogue)", () => {
     expect(objects.size).toBeLessThan(credits);
     for (const [id, set] of objects) expect(set.size, id).toBe(1);
   });
+  /** The real store, counting the work rows it is asked for. */
+  function counted(): { store: CatalogueStore; reads: string[] } {
+    const real = new PrismaCatalogueStore(t.app.db.prisma);
+    const reads: string[] = [];
+    const store: CatalogueStore = Object.create(real, {
+      artworksByIds: { value: (ids: readonly string[]) => (reads.push(...ids), real.artworksByIds(ids)) },
+    });
+    return { store, reads };
+  }
+
+  it("forgets the least recently used work first when full, and a work read again is kept", async () => {
+    const { store, reads } = counted();
+    const [a, b, c] = await store.artworkIdsAfter(null, 3);
+    const cache = new CachedCatalogueStore(store, { maxEntries: 2, ttlMs: Infinity });
+    await cache.artworksByIds([a, b]);
+    await cache.artworksByIds([a]); // a is now the most recently used
+    await cache.artworksByIds([c]); // full: b goes
+    reads.length = 0;
+    const rows = await cache.artworksByIds([a, c, b]);
+    expect(rows.map((r) => r?.id)).toEqual([a, c, b]);
+    expect(reads).toEqual([b]);
+  });
+
+  it("trusts a remembered row for ttlMs only, so a change made by another process shows after that", async () => {
+    const { store, reads } = counted();
+    const [id] = await store.artworkIdsAfter(null, 1);
+    const [before] = await store.artworksByIds([id]);
+    const cache = new CachedCatalogueStore(store, { maxEntries: 100, ttlMs: 300 });
+    await cache.artworksByIds([id]);
+    // another process changes the work: this cache is not told
+    await store.updateArtwork(id, { fields: { title: `${before!.title} (changed elsewhere)` } }, null);
+    try {
+      reads.length = 0;
+      expect((await cache.artworksByIds([id]))[0]!.title).toBe(before!.title);
+      expect(reads).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect((await cache.artworksByIds([id]))[0]!.title).toBe(`${before!.title} (changed elsewhere)`);
+      expect(reads).toEqual([id]);
+    } finally {
+      await store.updateArtwork(id, { fields: { title: before!.title } }, null);
+    }
+  });
+
+  it("remembers that a work does not exist", async () => {
+    const { store, reads } = counted();
+    const cache = new CachedCatalogueStore(store, { maxEntries: 100, ttlMs: Infinity });
+    const nobody = "00000000-0000-4000-8000-000000000000";
+    expect(await cache.artworksByIds([nobody])).toEqual([null]);
+    expect(await cache.artworksByIds([nobody])).toEqual([null]);
+    expect(reads).toEqual([nobody]);
+  });
 });
