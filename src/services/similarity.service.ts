@@ -24,11 +24,11 @@ function withStoredVectors(hits: readonly VectorHit[]): { id: string; vector: Fl
   });
 }
 
-/** One scored work. `parts.total` is the score. */
+/** One scored work. `parts.total` is the score; no parts when they were not asked for (`explain: false`). */
 export interface SimilarHit {
   readonly artworkId: string;
   readonly score: number;
-  readonly parts: ScoreParts;
+  readonly parts: ScoreParts | null;
 }
 
 export interface SimilarResult {
@@ -44,6 +44,11 @@ export interface SimilarOptions {
   readonly diversity?: number | null;
   /** At most one work per artist. */
   readonly groupByArtist?: boolean | null;
+  /**
+   * Split each score into its parts (default true). Without them a similar-works request needs no
+   * vectors from the index: scores are the index's cosines to the work's own vector.
+   */
+  readonly explain?: boolean;
 }
 
 export type RecommendationStrategy = "AVERAGE_VECTOR" | "BEST_SCORE";
@@ -93,6 +98,8 @@ interface Plan {
   readonly filter: VectorFilter | undefined;
   readonly wide: number;
   readonly diversity: number;
+  /** Score parts wanted. */
+  readonly explain: boolean;
 }
 
 export class SimilarityService {
@@ -116,9 +123,12 @@ export class SimilarityService {
     const plan = await this.plan(options);
     if (!options.weights && !options.groupByArtist) {
       // the usual request: the work's stored vector as it is is the query, so the index finds the
-      // work and its neighbours in one call (null: not indexed yet, embedded below)
-      const near = await this.index.searchNear(plan.collection, { id: artworkId, k: plan.wide, filter: plan.filter, withVectors: true });
-      if (near) return this.finish(near.vector, withStoredVectors(near.hits), options.k, plan.diversity);
+      // work and its neighbours in one call (null: not indexed yet, embedded below); the hits' vectors
+      // only when parts or MMR need them
+      const vectors = plan.explain || plan.diversity > 0;
+      const near = await this.index.searchNear(plan.collection, { id: artworkId, k: plan.wide, filter: plan.filter, withVectors: vectors });
+      if (near && !vectors) return this.asFound(near.hits);
+      if (near) return this.finish(near.vector, withStoredVectors(near.hits), options.k, plan);
     }
     const [vector] = await this.vectorsOf([artworkId], "id");
     if (options.weights && !options.groupByArtist) return this.rankReweighted(vector, options, artworkId, plan);
@@ -142,7 +152,7 @@ export class SimilarityService {
     ]);
     const points = withStoredVectors([...new Map([...own, ...near].map((h) => [h.id, h])).values()]);
     const ranked = points.map((p) => ({ p, score: dotSlice(query, p.vector) })).sort((a, b) => b.score - a.score);
-    return this.finish(query, ranked.map(({ p }) => p), options.k, plan.diversity);
+    return this.finish(query, ranked.map(({ p }) => p), options.k, plan);
   }
 
   /** Works that look most like an image (and share its colours). */
@@ -197,12 +207,12 @@ export class SimilarityService {
 
   /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts. */
   private async rank(query: Float32Array, options: SimilarOptions, excludeIds: string[], planned?: Plan): Promise<SimilarResult> {
-    const { collection, filter, wide, diversity } = planned ?? (await this.plan(options));
+    const { collection, filter, wide, diversity, explain } = planned ?? (await this.plan(options));
     // hits come with their vectors: the score parts (and MMR) need them
     const hits = options.groupByArtist
       ? (await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
       : await this.index.search(collection, { vector: query, k: wide, filter, excludeIds, withVectors: true });
-    return this.finish(query, withStoredVectors(hits), options.k, diversity);
+    return this.finish(query, withStoredVectors(hits), options.k, { diversity, explain });
   }
 
   /** Checks the options and works out the plan. */
@@ -212,28 +222,31 @@ export class SimilarityService {
     if (!(diversity >= 0 && diversity <= 1)) throw new InvalidInputError("diversity", `\`diversity\` must be between 0 and 1; got ${diversity}.`);
     const filter = await this.vectorFilter(options.filter ?? {}, {});
     const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k;
-    return { collection: this.target.readCollection(), filter, wide, diversity };
+    return { collection: this.target.readCollection(), filter, wide, diversity, explain: options.explain ?? true };
   }
 
-  /** The best k of the index's hits (in their order) for `query` (MMR when diversity > 0), with score parts. */
-  private finish(query: Float32Array, points: readonly { id: string; vector: Float32Array }[], k: number, diversity: number): SimilarResult {
-    if (diversity === 0) {
-      const result = this.withParts(query, points.slice(0, k));
+  /**
+   * The best k of the index's hits (in their order) for `query` (MMR when diversity > 0), scored by
+   * dot(query, v), with their parts when asked.
+   */
+  private finish(query: Float32Array, points: readonly { id: string; vector: Float32Array }[], k: number, how: Pick<Plan, "diversity" | "explain">): SimilarResult {
+    const { layout, versionKey } = this.target.readView();
+    const score = (p: { id: string; vector: Float32Array }): SimilarHit => {
+      const parts = how.explain ? explain(query, p.vector, layout) : null;
+      return { artworkId: p.id, score: parts ? parts.total : dotSlice(query, p.vector), parts };
+    };
+    if (how.diversity === 0) {
       // ranking by cosine and by dot agree (the query's norm is common to all); keep it exact under ties
-      return { ...result, hits: [...result.hits].sort((a, b) => b.score - a.score) };
+      return { hits: points.slice(0, k).map(score).sort((a, b) => b.score - a.score), embeddingVersion: versionKey };
     }
     const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: dotSlice(query, p.vector) }));
-    const order = maximalMarginalRelevance(candidates, k, diversity);
-    return this.withParts(query, order.map((i) => candidates[i]));
+    const order = maximalMarginalRelevance(candidates, k, how.diversity);
+    return { hits: order.map((i) => score(candidates[i])), embeddingVersion: versionKey };
   }
 
-  private withParts(query: Float32Array, points: readonly { id: string; vector: Float32Array }[]): SimilarResult {
-    const { layout, versionKey } = this.target.readView();
-    const hits = points.map((p) => {
-      const parts = explain(query, p.vector, layout);
-      return { artworkId: p.id, score: parts.total, parts };
-    });
-    return { hits, embeddingVersion: versionKey };
+  /** Hits as the index ranked and scored them (cosines to a unit query: the same scores `finish` gives), without parts. */
+  private asFound(hits: readonly VectorHit[]): SimilarResult {
+    return { hits: hits.map((h) => ({ artworkId: h.id, score: h.score, parts: null })), embeddingVersion: this.target.readView().versionKey };
   }
 
   /**

@@ -68,6 +68,30 @@ describe.each(STORE_KINDS)("similarity over HTTP (%s store, demo catalogue)", (k
     expect(edges.every((e) => e.breakdown.image === 0)).toBe(true);
   });
 
+  it("should give the same works and scores whether or not the breakdown is asked for, however it is asked for", async () => {
+    const plain = await t.gql(`query($id: ID!) { similarArtworks(id: $id, first: 10) { edges { score node { id } } } }`, { id: prolific.id });
+    expect(plain.errors).toBeUndefined();
+    const order = (edges: { node: { id: string } }[]) => edges.map((e) => e.node.id);
+    const full = await t.gql(SIMILAR, { id: prolific.id, first: 10 });
+    expect(order(plain.data.similarArtworks.edges)).toEqual(order(full.data.similarArtworks.edges));
+    plain.data.similarArtworks.edges.forEach((e: Edge, i: number) => expect(e.score).toBeCloseTo(full.data.similarArtworks.edges[i].score, 6));
+    // the parts are computed only when `breakdown` is selected: through a fragment, an alias and @include too
+    const asked = await t.gql(
+      `query($id: ID!, $why: Boolean!) {
+        similarArtworks(id: $id, first: 10) { ...Why }
+        diverse: similarArtworks(id: $id, first: 5, diversity: 0.5) { edges { node { id } ... on SimilarArtworkEdge { parts: breakdown @include(if: $why) { ${BREAKDOWN} } score } } }
+      }
+      fragment Why on SimilarArtworkConnection { edges { score node { id } breakdown { ${BREAKDOWN} } } }`,
+      { id: prolific.id, why: true },
+    );
+    expect(asked.errors).toBeUndefined();
+    expectPartsAddUp(asked.data.similarArtworks.edges);
+    expectPartsAddUp(asked.data.diverse.edges.map((e: Edge & { parts: Edge["breakdown"] }) => ({ ...e, breakdown: e.parts })));
+    const skipped = await t.gql(`query($id: ID!) { similarArtworks(id: $id, first: 3) { edges { score breakdown @skip(if: true) { score } } } }`, { id: prolific.id });
+    expect(skipped.errors).toBeUndefined();
+    expect(skipped.data.similarArtworks.edges.every((e: object) => !("breakdown" in e))).toBe(true);
+  });
+
   it("should change the order when the weights change, and an artist-only weighting ranks the same artist first", async () => {
     const byArtist = await t.gql(SIMILAR, { id: prolific.id, first: 10, weights: { artist: 1, medium: 0, time: 0, provenance: 0, size: 0, palette: 0 } });
     const byTime = await t.gql(SIMILAR, { id: prolific.id, first: 10, weights: { artist: 0, medium: 0, time: 1, provenance: 0, size: 0, palette: 0 } });

@@ -1,5 +1,6 @@
 /** Similar works, search by image, recommendations and pair explanations; delegates to SimilarityService. */
-import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Int, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Info, Int, Query, Resolver } from "type-graphql";
 import { Max, Min, ValidateNested } from "class-validator";
 import type { ScoreParts } from "../../encoding/blend.ts";
 import type { SimilarityWeightsInput } from "../../encoding/similarity-weights.ts";
@@ -7,6 +8,7 @@ import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
 import type { SimilarityService, SimilarResult } from "../../services/similarity.service.ts";
 import type { GraphQLContext } from "../context.ts";
 import { expectId } from "../relay.ts";
+import { selects } from "../selection.ts";
 import { ArtworkFilter } from "../types/artwork-filter.input.ts";
 import {
   ImageInput,
@@ -99,9 +101,15 @@ async function toConnection(result: SimilarResult, ctx: GraphQLContext): Promise
     const row = rows[i];
     // a work deleted after it was found is left out (its vector is being removed)
     if (!row || row instanceof Error) return [];
-    return [{ node: row as ArtworkRow as never, score: h.score, breakdown: toBreakdown(h.parts) }];
+    // no parts: the query did not select `breakdown` (see explains)
+    return [{ node: row as ArtworkRow as never, score: h.score, breakdown: h.parts ? toBreakdown(h.parts) : (undefined as never) }];
   });
   return { edges, embeddingVersion: result.embeddingVersion };
+}
+
+/** Whether the query reads `edges { breakdown }`: without it the service needs no vectors to score (the usual gallery request). */
+function explains(info: GraphQLResolveInfo): boolean {
+  return selects(info, "edges", "breakdown");
 }
 
 @Resolver()
@@ -112,13 +120,14 @@ export class SimilarityResolver {
     description: "Works most similar to one work, by image and metadata, best first; each with its score split into parts.",
     complexity: ({ args, childComplexity }) => 10 + (args.first ?? 10) * Math.max(childComplexity, 1),
   })
-  async similarArtworks(@Args() args: SimilarArgs, @Ctx() ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
+  async similarArtworks(@Args() args: SimilarArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<SimilarArtworkConnection> {
     const result = await this.similarity.similarTo(expectId(args.id, "Artwork", "id"), {
       k: args.first,
       weights: toWeights(args.weights),
       filter: toArtworkFilter(args.filter, "filter"),
       diversity: args.diversity,
       groupByArtist: args.groupByArtist,
+      explain: explains(info),
     });
     return toConnection(result, ctx);
   }
@@ -127,8 +136,13 @@ export class SimilarityResolver {
     description: "Works that look most like an image (given by URL or base64), best first.",
     complexity: ({ args, childComplexity }) => 50 + (args.first ?? 10) * Math.max(childComplexity, 1),
   })
-  async searchByImage(@Args() args: SearchByImageArgs, @Ctx() ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
-    const result = await this.similarity.searchByImage(args.image, { k: args.first, weights: toWeights(args.weights), filter: toArtworkFilter(args.filter, "filter") });
+  async searchByImage(@Args() args: SearchByImageArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<SimilarArtworkConnection> {
+    const result = await this.similarity.searchByImage(args.image, {
+      k: args.first,
+      weights: toWeights(args.weights),
+      filter: toArtworkFilter(args.filter, "filter"),
+      explain: explains(info),
+    });
     return toConnection(result, ctx);
   }
 
