@@ -12,10 +12,12 @@
  *   VITRINE_INDEX_QUANTIZATION; the served graph is loaded, the others built from the same vectors);
  * - `similarArtworks(id, first: 10) { edges { score node { id title artists { name } } } }` over HTTP to
  *   a server in a process of its own (as deployed; its rows remembered first): one sequential client on a
- *   kept-alive connection, in blocks alternating with blocks of raw searches (p50/p99 and their ratio),
- *   then autocannon with 8 connections (requests/s); a ladder of smaller queries, in-process timings and
- *   a CPU profile of the server thread split the HTTP time into its phases; then the same query against
- *   a server without the row cache;
+ *   kept-alive connection, in blocks taking turns with blocks of raw searches (p50/p99 and their ratio)
+ *   and with blocks of requests to the issue's yardstick, a bare Apollo + type-graphql resolver over the
+ *   same index (bench/bare-server.ts); then autocannon with 8 connections (requests/s), and the query
+ *   again once the server has answered ~40,000 requests (a server that slows with use shows there); a
+ *   ladder of smaller queries, in-process timings and a CPU profile of the server thread split the HTTP
+ *   time into its phases; then the same query against a server without the row cache;
  * - resident memory against the raw vector bytes (n × dimension × 4), read in fresh processes that open
  *   what the run built (`--rss-of <data dir> --rss-mode index|app`, run by the benchmark itself);
  * - query-time weights: query scaling (`reweightQuery`, what SimilarityService does; also with a wider
@@ -47,13 +49,14 @@ import { Worker } from "node:worker_threads";
 import type { Index } from "usearch";
 import { HNSW, type UsearchCollection } from "../src/adapters/embedded/usearch-collection.ts";
 import { UsearchVectorIndex } from "../src/adapters/embedded/usearch-vector-index.ts";
+import { BARE_QUERY, BARE_SERVER } from "./bare-server.ts";
 import { loadConfig, QUANTIZATIONS, type Quantization } from "../src/config/config.ts";
 import type { Artwork } from "../src/domain/artwork.ts";
 import { blend, rescore, reweightQuery, type BlendLayout } from "../src/encoding/blend.ts";
 import { META_V1_DIMENSION, MetadataEncoderV1 } from "../src/encoding/metadata-encoder.v1.ts";
 import { metadataInputOf } from "../src/encoding/metadata-input.ts";
 import { normaliseWeights, partWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../src/encoding/similarity-weights.ts";
-import { toGlobalId } from "../src/graphql/relay.ts";
+import { parseGlobalId, toGlobalId } from "../src/graphql/relay.ts";
 import { createApp, type App } from "../src/main.ts";
 import type { ImageEncoder } from "../src/ports/image-encoder.port.ts";
 import type { VectorPoint } from "../src/ports/vector-index.port.ts";
@@ -348,10 +351,15 @@ class ServerProcess {
     private readonly profileFile: string,
   ) {}
 
-  static async start(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  /** vitrine serving `dataDir`; or, given `bare`, the bare yardstick (bare-server.ts) over its index. */
+  static async start(dataDir: string, env: Record<string, string> = {}, bare?: { collection: string; quantization: Quantization }): Promise<ServerProcess> {
     const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../bin/vitrine.js");
     const profileFile = path.join(os.tmpdir(), `vitrine-bench-server-${process.pid}.cpuprofile`);
-    const child = spawn(process.execPath, [bin, "bench", "similarity", "--serve-of", dataDir, "--serve-env", JSON.stringify(env), "--profile-file", profileFile], {
+    // the bare server runs as a script of its own: none of vitrine's schema in its process
+    const command = bare
+      ? ["--import", "@swc-node/register/esm-register", BARE_SERVER, path.join(dataDir, "vectors"), bare.collection, bare.quantization]
+      : [bin, "bench", "similarity", "--serve-of", dataDir, "--serve-env", JSON.stringify(env), "--profile-file", profileFile];
+    const child = spawn(process.execPath, command, {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, NODE_ENV: "production" },
     });
@@ -645,6 +653,8 @@ export async function run(args: string[]): Promise<void> {
   let client: HttpClient | null = null;
   let served: App | null = null;
   let server: ServerProcess | null = null;
+  let bare: ServerProcess | null = null;
+  let bareClient: HttpClient | null = null;
   let direct: UsearchVectorIndex | null = null;
   const report: string[] = [];
   const out = (line = "") => void report.push(line);
@@ -1005,35 +1015,56 @@ export async function run(args: string[]): Promise<void> {
     const sampleEdges = (JSON.parse(sampleText) as { data: { similarArtworks: { edges: { score: number; node: { id: string } }[] } } }).data.similarArtworks.edges;
     log(`sample response: ${sampleEdges.length} edges, first ${JSON.stringify(sampleEdges[0]).slice(0, 200)}`);
 
-    // side by side: blocks of raw searches (this process, the in-thread index) and of HTTP requests (other
-    // works), alternating, so both see the machine at the same times; each block starts with 10 untimed
+    // the yardstick: a bare Apollo + type-graphql resolver over the same index, in its own process
+    bare = await ServerProcess.start(dataDir, {}, { collection: alias, quantization: servedKind });
+    bareClient = new HttpClient(bare.url);
+    const bareBody = (id: string) => JSON.stringify({ operationName: "Bare", query: BARE_QUERY, variables: { id } });
+    const bareSample = JSON.parse(await bareClient.sample(bareBody(httpIds[0]))) as { data: { similar: { id: string }[] } };
+    if (bareSample.data.similar.map((h) => h.id).join() !== sampleEdges.map((e) => parseGlobalId(e.node.id)?.internalId).join()) {
+      log(`note: the bare server's neighbours of ${httpIds[0]} differ from vitrine's`);
+    }
+
+    // side by side: blocks of raw searches (this process, the in-thread index), of vitrine's HTTP requests
+    // and of the bare server's (other works each), in turn, so all three see the machine at the same
+    // times; each block starts with 10 untimed
     const BLOCK = 100;
     const blocks = Math.max(1, Math.round(httpRequests / BLOCK));
-    const sideIds = pick(2 * blocks * (BLOCK + 10));
+    const sideIds = pick(3 * blocks * (BLOCK + 10));
     const sideVectors = new Map((await index.get(alias, sideIds)).map((p) => [p.id, p.vector]));
     const sideRaw: number[] = [];
     const sideHttp: number[] = [];
+    const sideBare: number[] = [];
     const sqlBefore = await server.sqlStatements();
     for (let b = 0; b < blocks; b++) {
-      const rawIds = sideIds.slice(2 * b * (BLOCK + 10), (2 * b + 1) * (BLOCK + 10));
-      const httpBlock = sideIds.slice((2 * b + 1) * (BLOCK + 10), (2 * b + 2) * (BLOCK + 10));
+      const [rawIds, httpBlock, bareBlock] = [0, 1, 2].map((j) => sideIds.slice((3 * b + j) * (BLOCK + 10), (3 * b + j + 1) * (BLOCK + 10)));
       for (let i = 0; i < rawIds.length; i++) {
         const t = performance.now();
         await index.search(alias, { vector: sideVectors.get(rawIds[i]) as Float32Array, k: 10, excludeIds: [rawIds[i]] });
         if (i >= 10) sideRaw.push(performance.now() - t);
       }
       sideHttp.push(...(await client.sequential(httpBlock.map((id) => body(FULL_QUERY, id)), BLOCK, 10)));
+      sideBare.push(...(await bareClient.sequential(bareBlock.map(bareBody), BLOCK, 10)));
     }
     const sqlPerRequest = ((await server.sqlStatements()) - sqlBefore) / (blocks * (BLOCK + 10));
     const sideRawStats = stats(sideRaw);
     const fullHttp = stats(sideHttp);
+    const bareHttp = stats(sideBare);
+    await bareClient.close();
+    bareClient = null;
+    await bare.stop();
+    bare = null;
     log(`side by side (${blocks} blocks of ${BLOCK}): raw p50 ${ms(sideRawStats.p50)} ms, p99 ${ms(sideRawStats.p99)} ms; HTTP p50 ${ms(fullHttp.p50)} ms, p99 ${ms(fullHttp.p99)} ms; ratio ${(fullHttp.p50 / sideRawStats.p50).toFixed(2)}; SQL/request ${sqlPerRequest.toFixed(2)}`);
+    log(`  bare Apollo + type-graphql resolver over the same index: p50 ${ms(bareHttp.p50)} ms, p99 ${ms(bareHttp.p99)} ms; ÷ raw ${(bareHttp.p50 / sideRawStats.p50).toFixed(2)}; vitrine ÷ bare ${(fullHttp.p50 / bareHttp.p50).toFixed(2)}`);
 
     const ladder: { label: string; query: string | null }[] = [
       { label: "`{ __typename }` (HTTP + Apollo floor)", query: null },
       { label: "`similarArtworks { edges { score } }` (+ similarity service, index thread, the resolver's batched row load)", query: "query Similar($id: ID!) { similarArtworks(id: $id, first: 10) { edges { score } } }" },
       { label: "`… node { id title }` (+ node fields)", query: "query Similar($id: ID!) { similarArtworks(id: $id, first: 10) { edges { score node { id title } } } }" },
       { label: "`… node { id title artists { name } }` (the benchmark query, in one block)", query: FULL_QUERY },
+      {
+        label: "`… breakdown { score } node { id title artists { name } }` (+ the hits' vectors from the index thread, score parts)",
+        query: "query Similar($id: ID!) { similarArtworks(id: $id, first: 10) { edges { score breakdown { score } node { id title artists { name } } } } }",
+      },
     ];
     const ladderRows: string[] = [];
     let blockHttp = { p50: NaN, p99: NaN, mean: NaN };
@@ -1064,6 +1095,10 @@ export async function run(args: string[]): Promise<void> {
     const noSqlBodies = httpIds.map((id) => body(ladder[1].query as string, id));
     const loadNoSql = await client.load(noSqlBodies, connections, duration);
     log(`  edges { score } only: ${JSON.stringify(loadNoSql)}`);
+    // a server that slows with use shows here (the row cache's LRU once did: ~20,000 requests made it 2× slower)
+    const answered = load.total + loadNoSql.total + (blocks + ladder.length + 1) * (httpRequests + 200);
+    const afterLoad = stats(await client.sequential(fullBodies, httpRequests, 200));
+    log(`  the benchmark query again after ${answered} requests: p50 ${ms(afterLoad.p50)} ms, p99 ${ms(afterLoad.p99)} ms`);
     await client.close();
     client = null;
     await server.stop();
@@ -1097,10 +1132,13 @@ export async function run(args: string[]): Promise<void> {
     out("| measure | value | target |");
     out("| --- | ---: | --- |");
     out(`| raw index search p50 / p99 (\`VectorIndex.search\` in this thread, k 10; ${nQueries} queries in a block) | ${ms(rawStats.p50)} / ${ms(rawStats.p99)} ms | |`);
-    out(`| side by side: ${blocks} blocks of ${BLOCK} raw searches (this process) alternating with ${blocks} blocks of ${BLOCK} HTTP requests (server process), other works each: raw p50 / p99 | ${ms(sideRawStats.p50)} / ${ms(sideRawStats.p99)} ms | |`);
+    out(`| side by side: ${blocks} blocks of ${BLOCK} raw searches (this process), ${blocks} of vitrine's HTTP requests (server process) and ${blocks} of the bare server's below, in turn, other works each: raw p50 / p99 | ${ms(sideRawStats.p50)} / ${ms(sideRawStats.p99)} ms | |`);
     out(`| … \`similarArtworks\` over HTTP p50 / p99 (1 client, kept-alive connection; ${sqlPerRequest.toFixed(2)} SQL statements / request) | ${ms(fullHttp.p50)} / ${ms(fullHttp.p99)} ms | |`);
     out(`| HTTP p50 ÷ raw p50 (side by side) | ${ratio.toFixed(2)} | ≤ 2: ${check(ratio <= 2)} |`);
+    out(`| … in turn with them: the yardstick, a bare Apollo (\`startStandaloneServer\`) + type-graphql resolver over the same index searched in its own thread, no catalogue (\`similar(id, first: 10) { id score }\`), p50 / p99; ÷ raw p50 | ${ms(bareHttp.p50)} / ${ms(bareHttp.p99)} ms; ${(bareHttp.p50 / sideRawStats.p50).toFixed(2)} | |`);
+    out(`| … vitrine's \`similarArtworks\` p50 ÷ the bare server's p50 | ${(fullHttp.p50 / bareHttp.p50).toFixed(2)} | |`);
     out(`| the benchmark query in one block of ${httpRequests} (after 200 untimed) p50 / p99, ÷ raw p50 of its block of ${nQueries} | ${ms(blockHttp.p50)} / ${ms(blockHttp.p99)} ms, ${(blockHttp.p50 / rawStats.p50).toFixed(2)} | ≤ 2: ${check(blockHttp.p50 / rawStats.p50 <= 2)} |`);
+    out(`| … the same block again after the load runs (the server has answered ~${Math.round(answered / 1000)},000 requests) p50 / p99 | ${ms(afterLoad.p50)} / ${ms(afterLoad.p99)} ms | |`);
     out(`| recall@10 vs exact (${nQueries} queries; share with all 10: ${perfect.toFixed(3)}) | ${recall.toFixed(4)} | ≥ 0.99: ${check(recall >= 0.99)} |`);
     out(`| requests/s, ${connections} connections, ${duration} s over 20,000 random works (autocannon's Req/Sec: mean of its ${load.samples} per-second counts, slowest second ${load.perSecondMin}; each connection cycling through its own 2,500; latency p50 / p99) | ${load.rps.toFixed(0)} (${load.p50} / ${load.p99} ms) | ≥ 500: ${check(load.rps >= 500)} |`);
     out(`| … requests ÷ autocannon's whole duration (${load.total} in ${load.duration} s, setting up the connections included) | ${load.overall.toFixed(0)} | |`);
@@ -1150,8 +1188,10 @@ export async function run(args: string[]): Promise<void> {
     succeeded = true;
   } finally {
     await client?.close();
+    await bareClient?.close();
     await served?.stop();
     await server?.stop();
+    await bare?.stop();
     await direct?.close();
   }
   try {
