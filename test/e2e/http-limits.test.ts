@@ -1,6 +1,7 @@
 /** The HTTP edge: limits, coded errors that leak nothing, GraphiQL without a CDN, /health, /metrics. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { MAX_OPERATION_NAMES } from "../../src/graphql/plugins/observability.plugin.ts";
 
 /** Strings that would show internals: stack frames, SQL, file paths, ORM names. */
 const LEAKS = [/\bat .+:\d+:\d+/, /node_modules/, /\/work\//, /\bSELECT\b/i, /prisma/i, /stacktrace/i, /\.ts\b/];
@@ -148,5 +149,17 @@ describe("HTTP limits and errors", () => {
     expect(metrics).toMatch(/vitrine_graphql_operations_total\{operation="Named",outcome="ok"\} \d+/);
     expect(metrics).toMatch(/vitrine_sql_queries_total \d+/);
     expect(metrics).toMatch(/vitrine_http_request_duration_seconds_bucket/);
+  });
+
+  it("should keep /metrics bounded however many operation names clients make up", async () => {
+    for (let i = 0; i < MAX_OPERATION_NAMES + 50; i += 25) {
+      await Promise.all(Array.from({ length: 25 }, (_, j) => t.gql(`query Made${i + j}Up { __typename }`)));
+    }
+    await t.gql(`query ${"L".repeat(5000)} { __typename }`);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const names = new Set([...metrics.matchAll(/^vitrine_graphql_operations_total\{operation="([^"]*)"/gm)].map((m) => m[1]));
+    expect(names.size).toBe(MAX_OPERATION_NAMES + 2); // + "anonymous" and "other"
+    expect(metrics).toMatch(/vitrine_graphql_operations_total\{operation="other",outcome="ok"\} \d+/);
+    expect(metrics).not.toContain("L".repeat(200));
   });
 });
