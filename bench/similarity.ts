@@ -388,6 +388,12 @@ class ServerProcess {
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
+  /** The server process's resident memory now (bytes; Linux /proc). */
+  rss(): number {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"))?.[1];
+    return Number(kb ?? NaN) * 1024;
+  }
+
   /** SQL statements the server has sent (its /metrics counter). */
   async sqlStatements(): Promise<number> {
     const text = await (await fetch(`${this.url}/metrics`)).text();
@@ -1007,6 +1013,7 @@ export async function run(args: string[]): Promise<void> {
     served = null;
     server = await ServerProcess.start(dataDir);
     log(`server process: listening at ${server.url}, rows remembered in ${server.warmSeconds.toFixed(1)} s`);
+    const rssServing = server.rss();
     const url = `${server.url}/graphql`;
     client = new HttpClient(url);
     const httpIds = pick(Math.max(httpRequests, 1000));
@@ -1098,7 +1105,8 @@ export async function run(args: string[]): Promise<void> {
     // a server that slows with use shows here (the row cache's LRU once did: ~20,000 requests made it 2× slower)
     const answered = load.total + loadNoSql.total + (blocks + ladder.length + 1) * (httpRequests + 200);
     const afterLoad = stats(await client.sequential(fullBodies, httpRequests, 200));
-    log(`  the benchmark query again after ${answered} requests: p50 ${ms(afterLoad.p50)} ms, p99 ${ms(afterLoad.p99)} ms`);
+    const rssAfterLoad = server.rss();
+    log(`  the benchmark query again after ${answered} requests: p50 ${ms(afterLoad.p50)} ms, p99 ${ms(afterLoad.p99)} ms; server RSS ${mb(rssServing)} → ${mb(rssAfterLoad)}`);
     await client.close();
     client = null;
     await server.stop();
@@ -1139,6 +1147,7 @@ export async function run(args: string[]): Promise<void> {
     out(`| … vitrine's \`similarArtworks\` p50 ÷ the bare server's p50 | ${(fullHttp.p50 / bareHttp.p50).toFixed(2)} | |`);
     out(`| the benchmark query in one block of ${httpRequests} (after 200 untimed) p50 / p99, ÷ raw p50 of its block of ${nQueries} | ${ms(blockHttp.p50)} / ${ms(blockHttp.p99)} ms, ${(blockHttp.p50 / rawStats.p50).toFixed(2)} | ≤ 2: ${check(blockHttp.p50 / rawStats.p50 <= 2)} |`);
     out(`| … the same block again after the load runs (the server has answered ~${Math.round(answered / 1000)},000 requests) p50 / p99 | ${ms(afterLoad.p50)} / ${ms(afterLoad.p99)} ms | |`);
+    out(`| … the server's resident memory when ready → after those requests | ${mb(rssServing)} → ${mb(rssAfterLoad)} | |`);
     out(`| recall@10 vs exact (${nQueries} queries; share with all 10: ${perfect.toFixed(3)}) | ${recall.toFixed(4)} | ≥ 0.99: ${check(recall >= 0.99)} |`);
     out(`| requests/s, ${connections} connections, ${duration} s over 20,000 random works (autocannon's Req/Sec: mean of its ${load.samples} per-second counts, slowest second ${load.perSecondMin}; each connection cycling through its own 2,500; latency p50 / p99) | ${load.rps.toFixed(0)} (${load.p50} / ${load.p99} ms) | ≥ 500: ${check(load.rps >= 500)} |`);
     out(`| … requests ÷ autocannon's whole duration (${load.total} in ${load.duration} s, setting up the connections included) | ${load.overall.toFixed(0)} | |`);
