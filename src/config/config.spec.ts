@@ -13,3 +13,15 @@ describe("loadConfig: the embedded index's graph quantization", () => {
     expect(() => loadConfig({ VITRINE_INDEX_QUANTIZATION: "int4" })).toThrow(/VITRINE_INDEX_QUANTIZATION must be one of f32, f16, i8; got "int4"/);
   });
 });
+
+describe("loadConfig: Qdrant's quantization", () => {
+  it("is none unless QDRANT_QUANTIZATION=int8, and only with QDRANT_URL", () => {
+    expect(loadConfig({ QDRANT_URL: "http://localhost:6333" }).qdrant?.quantization).toBe("none");
+    expect(loadConfig({ QDRANT_URL: "http://localhost:6333", QDRANT_QUANTIZATION: "int8" }).qdrant?.quantization).toBe("int8");
+    expect(loadConfig({ QDRANT_QUANTIZATION: "int8" }).qdrant).toBeUndefined();
+  });
+
+  it("refuses an unknown value", () => {
+    expect(() => loadConfig({ QDRANT_URL: "http://localhost:6333", QDRANT_QUANTIZATION: "binary" })).toThrow(/QDRANT_QUANTIZATION must be one of none, int8; got "binary"/);
+  });
+});

@@ -15,7 +15,12 @@ export interface QdrantConfig {
   readonly writeConsistencyFactor: number;
   /** Prefix of collection and alias names. */
   readonly collectionPrefix: string;
+  /** Scalar (int8) quantization of new collections, searches rescored with the full vectors; or none. */
+  readonly quantization: QdrantQuantization;
 }
+
+export const QDRANT_QUANTIZATIONS = ["none", "int8"] as const;
+export type QdrantQuantization = (typeof QDRANT_QUANTIZATIONS)[number];
 
 export interface LimitsConfig {
   readonly maxDepth: number;
@@ -155,6 +160,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
           replicationFactor: int(env, "QDRANT_REPLICATION_FACTOR", 1, 1),
           writeConsistencyFactor: int(env, "QDRANT_WRITE_CONSISTENCY", 1, 1),
           collectionPrefix: env.QDRANT_COLLECTION_PREFIX || "vitrine",
+          quantization: oneOf(env, "QDRANT_QUANTIZATION", QDRANT_QUANTIZATIONS, "none"),
         }
       : undefined,
     model: {

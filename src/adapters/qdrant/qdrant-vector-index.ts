@@ -66,11 +66,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Connection-level failures worth retrying (undici puts them in `cause.code`). */
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
 
+/**
+ * Searches of a collection with int8 quantization: twice the candidates asked for are picked with the
+ * int8 copies and ranked by their full-precision vectors (as the embedded i8 graph does with 10 more).
+ * Without quantization Qdrant ignores the setting.
+ */
+const RESCORED: Schemas["SearchParams"] = { quantization: { rescore: true, oversampling: 2 } };
+
 export class QdrantVectorIndex implements VectorIndex {
   private readonly client: QdrantClient;
   private closed = false;
+  private readonly searchParams: Schemas["SearchParams"] | undefined;
 
   constructor(private readonly config: QdrantConfig) {
+    this.searchParams = config.quantization === "int8" ? RESCORED : undefined;
     // The client drops a path in `url` (it honours only `prefix`) and any port equal to the scheme's
     // default (URL parsing drops ":443"), dialling 6333 instead. Keep Qdrant's convention (no port means
     // 6333) but pass an explicit port and a path prefix as written, e.g. for Qdrant behind a proxy.
@@ -97,6 +106,8 @@ export class QdrantVectorIndex implements VectorIndex {
             shard_number: this.config.shardNumber,
             replication_factor: this.config.replicationFactor,
             write_consistency_factor: this.config.writeConsistencyFactor,
+            // int8 copies of the vectors kept in RAM pick the candidates; searches rescore them (searchParams)
+            ...(this.config.quantization === "int8" ? { quantization_config: { scalar: { type: "int8" as const, quantile: 0.99, always_ram: true } } } : {}),
             // collection metadata needs Qdrant ≥ 1.16; like the embedded index, only a new collection gets it
             ...(Object.keys(metadata).length ? { metadata: { ...metadata } } : {}),
           }),
@@ -173,7 +184,7 @@ export class QdrantVectorIndex implements VectorIndex {
     const filter = toFilter(query.filter, query.excludeIds);
     if (filter === null || query.k <= 0) return [];
     const r = await this.call(`search ${collection}`, () =>
-      this.client.query(collection, { query: Array.from(query.vector), limit: query.k, filter, with_payload: true, with_vector: query.withVectors === true }),
+      this.client.query(collection, { query: Array.from(query.vector), limit: query.k, filter, params: this.searchParams, with_payload: true, with_vector: query.withVectors === true }),
     );
     return r.points.map(toHit);
   }
@@ -187,7 +198,7 @@ export class QdrantVectorIndex implements VectorIndex {
       this.get(collection, [id]),
       filter === null || query.k <= 0
         ? Promise.resolve([])
-        : this.call(`search ${collection}`, () => this.client.query(collection, { query: id, limit: query.k, filter, with_payload: true, with_vector: query.withVectors === true })).then(
+        : this.call(`search ${collection}`, () => this.client.query(collection, { query: id, limit: query.k, filter, params: this.searchParams, with_payload: true, with_vector: query.withVectors === true })).then(
             (r) => r.points.map(toHit),
             // a point that is not stored fails the query by id; `get` tells that case apart
             (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
@@ -209,6 +220,7 @@ export class QdrantVectorIndex implements VectorIndex {
         group_size: query.groupSize,
         limit: query.k,
         filter,
+        params: this.searchParams,
         with_payload: true,
         with_vector: query.withVectors === true,
       }),
@@ -229,6 +241,7 @@ export class QdrantVectorIndex implements VectorIndex {
           query: { recommend: { positive, negative, strategy: "average_vector" } },
           limit: query.k,
           filter,
+          params: this.searchParams,
           with_payload: true,
           with_vector: query.withVectors === true,
         }),
@@ -241,6 +254,7 @@ export class QdrantVectorIndex implements VectorIndex {
         query: { recommend: { positive, negative, strategy: "best_score" } },
         limit: Math.max(query.k * 4, 32),
         filter,
+        params: this.searchParams,
         with_payload: true,
         with_vector: true,
       }),
