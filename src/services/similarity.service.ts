@@ -169,8 +169,10 @@ export class SimilarityService {
     this.checkK(options.k);
     if (options.positive.length === 0) throw new InvalidInputError("positive", "Give at least one liked work.");
     if (options.positive.length + (options.negative?.length ?? 0) > 50) throw new InvalidInputError("positive", "Give at most 50 liked and disliked works together.");
-    const positives = (await this.vectorsOf(options.positive, "positive")).map((v) => this.weighted(v, options.weights));
-    const negatives = (await this.vectorsOf(options.negative ?? [], "negative")).map((v) => this.weighted(v, options.weights));
+    // liked and disliked works' vectors in one call to the index
+    const examples = await this.vectorsOf([...options.positive, ...(options.negative ?? [])], (i) => (i < options.positive.length ? "positive" : "negative"));
+    const positives = examples.slice(0, options.positive.length).map((v) => this.weighted(v, options.weights));
+    const negatives = examples.slice(options.positive.length).map((v) => this.weighted(v, options.weights));
     const excludeIds = [...options.positive, ...(options.negative ?? []), ...(options.excludeArtworkIds ?? [])];
     const filter = await this.vectorFilter(options.filter ?? {}, {
       artistKeysNone: options.excludeArtistIds,
@@ -190,8 +192,7 @@ export class SimilarityService {
 
   /** The score of a pair and its parts (for "why are these similar?"). */
   async explainPair(a: string, b: string, weights?: SimilarityWeightsInput | null): Promise<ScoreParts> {
-    const [va] = await this.vectorsOf([a], "a");
-    const [vb] = await this.vectorsOf([b], "b");
+    const [va, vb] = await this.vectorsOf([a, b], (i) => (i === 0 ? "a" : "b"));
     return explain(this.weighted(va, weights), vb, this.target.readView().layout);
   }
 
@@ -205,7 +206,7 @@ export class SimilarityService {
     return reweightQuery(vector, weights, normaliseWeights(input), layout);
   }
 
-  /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts. */
+  /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts when asked. */
   private async rank(query: Float32Array, options: SimilarOptions, excludeIds: string[], planned?: Plan): Promise<SimilarResult> {
     const { collection, filter, wide, diversity, explain } = planned ?? (await this.plan(options));
     // hits come with their vectors: the score parts (and MMR) need them
@@ -251,9 +252,10 @@ export class SimilarityService {
 
   /**
    * Stored vectors of works, in order; a work not indexed yet (its job still queued) is embedded on the
-   * spot, so every catalogue work can be a query. Unknown ids are NOT_FOUND naming `field`.
+   * spot, so every catalogue work can be a query. Unknown ids are NOT_FOUND naming `field` (or the
+   * field of the id's position).
    */
-  private async vectorsOf(ids: readonly string[], field: string): Promise<Float32Array[]> {
+  private async vectorsOf(ids: readonly string[], field: string | ((position: number) => string)): Promise<Float32Array[]> {
     if (ids.length === 0) return [];
     const points = await this.index.get(this.target.readCollection(), ids);
     const found = new Map(points.map((p) => [p.id, p.vector]));
@@ -262,7 +264,7 @@ export class SimilarityService {
       const works: Artwork[] = await this.store.loadArtworks(missing);
       const known = new Set(works.map((w) => w.id));
       const unknown = missing.find((id) => !known.has(id));
-      if (unknown) throw new NotFoundError(`No work with id ${unknown}.`, field);
+      if (unknown) throw new NotFoundError(`No work with id ${unknown}.`, typeof field === "string" ? field : field(ids.indexOf(unknown)));
       this.target.assertLive();
       for (const e of await this.embedder.embed(works)) found.set(e.id, e.vector);
     }
