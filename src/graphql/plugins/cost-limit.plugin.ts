@@ -10,13 +10,13 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
+  getNamedType,
   GraphQLError,
-  GraphQLInputObjectType,
-  Kind,
+  isInputObjectType,
+  typeFromAST,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type TypeNode,
 } from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 
@@ -29,15 +29,11 @@ interface Remembered {
   readonly costs: Map<string, number>;
 }
 
-function namedType(type: TypeNode): string {
-  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
-}
-
 /** Variables of the operation that can change its cost (see the header). */
 function costVariablesOf(operation: OperationDefinitionNode, schema: GraphQLSchema): string[] {
   return (operation.variableDefinitions ?? []).flatMap((v) => {
-    const name = namedType(v.type);
-    const costless = name === "ID" || name === "String" || schema.getType(name) instanceof GraphQLInputObjectType;
+    const type = getNamedType(typeFromAST(schema, v.type));
+    const costless = type?.name === "ID" || type?.name === "String" || isInputObjectType(type);
     return costless ? [] : [v.variable.name.value];
   });
 }
