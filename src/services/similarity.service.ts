@@ -92,6 +92,13 @@ const CANDIDATE_FACTOR = 4;
 /** Works around the query work (stored weights) also ranked when query-time weights are given. */
 const STORED_NEIGHBOURHOOD = 40;
 
+/** A candidate with its stored vector, and its dot product with the query when already worked out. */
+interface RankedPoint {
+  readonly id: string;
+  readonly vector: Float32Array;
+  readonly score?: number;
+}
+
 /** What a ranking asks the index: where, which works, how many candidates; and how much variety. */
 interface Plan {
   readonly collection: string;
@@ -151,8 +158,8 @@ export class SimilarityService {
       this.index.search(plan.collection, { vector: stored, k: around, ...common }),
     ]);
     const points = withStoredVectors([...new Map([...own, ...near].map((h) => [h.id, h])).values()]);
-    const ranked = points.map((p) => ({ p, score: dotSlice(query, p.vector) })).sort((a, b) => b.score - a.score);
-    return this.finish(query, ranked.map(({ p }) => p), options.k, plan);
+    const ranked = points.map((p) => ({ ...p, score: dotSlice(query, p.vector) })).sort((a, b) => b.score - a.score);
+    return this.finish(query, ranked, options.k, plan);
   }
 
   /** Works that look most like an image (and share its colours). */
@@ -228,19 +235,19 @@ export class SimilarityService {
 
   /**
    * The best k of the index's hits (in their order) for `query` (MMR when diversity > 0), scored by
-   * dot(query, v), with their parts when asked.
+   * dot(query, v) (`score` when a point already carries it), with their parts when asked.
    */
-  private finish(query: Float32Array, points: readonly { id: string; vector: Float32Array }[], k: number, how: Pick<Plan, "diversity" | "explain">): SimilarResult {
+  private finish(query: Float32Array, points: readonly RankedPoint[], k: number, how: Pick<Plan, "diversity" | "explain">): SimilarResult {
     const { layout, versionKey } = this.target.readView();
-    const score = (p: { id: string; vector: Float32Array }): SimilarHit => {
+    const score = (p: RankedPoint): SimilarHit => {
       const parts = how.explain ? explain(query, p.vector, layout) : null;
-      return { artworkId: p.id, score: parts ? parts.total : dotSlice(query, p.vector), parts };
+      return { artworkId: p.id, score: parts ? parts.total : (p.score ?? dotSlice(query, p.vector)), parts };
     };
     if (how.diversity === 0) {
       // ranking by cosine and by dot agree (the query's norm is common to all); keep it exact under ties
       return { hits: points.slice(0, k).map(score).sort((a, b) => b.score - a.score), embeddingVersion: versionKey };
     }
-    const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: dotSlice(query, p.vector) }));
+    const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: p.score ?? dotSlice(query, p.vector) }));
     const order = maximalMarginalRelevance(candidates, k, how.diversity);
     return { hits: order.map((i) => score(candidates[i])), embeddingVersion: versionKey };
   }
