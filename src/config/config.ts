@@ -67,8 +67,8 @@ export interface RowCacheConfig {
 }
 
 /** How the embedded index's graph stores vectors for its distance computations. */
-export type Quantization = "f32" | "f16" | "i8";
-export const QUANTIZATIONS: readonly Quantization[] = ["f32", "f16", "i8"];
+export const QUANTIZATIONS = ["f32", "f16", "i8"] as const;
+export type Quantization = (typeof QUANTIZATIONS)[number];
 
 export interface EmbeddedIndexConfig {
   /**
