@@ -123,7 +123,11 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const apiKeys = new ApiKeyService(new PrismaApiKeyStore(db.prisma));
   const importer = new CatalogueImportService(store);
 
-  const preprocessor = new SharpImagePreprocessor({ maxBytes: config.images.maxBytes, maxPixels: config.images.maxPixels });
+  const preprocessor = new SharpImagePreprocessor({
+    maxBytes: config.images.maxBytes,
+    maxPixels: config.images.maxPixels,
+    exactMaxPixels: config.model.exactResizeMaxPixels,
+  });
   const palettes = new SharpPaletteExtractor({ maxPixels: config.images.maxPixels });
   const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
   const images = new ArtworkImageService(store, preprocessor, palettes, blobs, new GuardedImageFetcher(config.images), config.images.maxBytes);
