@@ -151,7 +151,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), quantization: config.embeddedIndex.quantization });
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
-  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
+  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
 
   return {
     config,

@@ -128,6 +128,31 @@ describe(SharpImagePreprocessor.name, () => {
     expect(bottom[0]).toBeLessThan(25);
   });
 
+  it("should crop the image as displayed (after the EXIF orientation), losslessly", async () => {
+    // Stored 300×200: left half red, right half blue; orientation 6 shows it 200×300, red on top.
+    const raw = solidRgb(300, 200, [255, 0, 0]);
+    for (let y = 0; y < 200; y++) for (let x = 150; x < 300; x++) raw.data.set([0, 0, 255], (y * 300 + x) * 3);
+    const jpeg = new Uint8Array(await fromRaw(raw).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer());
+    const top = await decodeRgb(await sut.crop(jpeg, { left: 20, top: 10, width: 160, height: 100 }));
+    expect([top.width, top.height]).toEqual([160, 100]);
+    const bottom = await decodeRgb(await sut.crop(jpeg, { left: 20, top: 190, width: 160, height: 100 }));
+    for (const [img, want] of [[top, [255, 0, 0]], [bottom, [0, 0, 255]]] as const) {
+      const mid = ((img.height >> 1) * img.width + (img.width >> 1)) * 3;
+      for (let c = 0; c < 3; c++) expect(Math.abs(img.data[mid + c] - want[c])).toBeLessThan(25);
+    }
+    // lossless: a crop of a PNG holds exactly the pixels it covers
+    const photo = photoLikeRgb(120, 90, 6);
+    const cut = await decodeRgb(await sut.crop(await toPng(photo), { left: 30, top: 40, width: 50, height: 20 }));
+    for (let y = 0; y < 20; y++) expect(cut.data.subarray(y * 150, (y + 1) * 150)).toEqual(photo.data.subarray(((40 + y) * 120 + 30) * 3, ((40 + y) * 120 + 80) * 3));
+    // a crop whose lossless file would exceed the byte limit is refused (the JPEG itself is under it)
+    const noisy = await toJpeg(photoLikeRgb(300, 300, 7), 50);
+    const capped = new SharpImagePreprocessor({ maxBytes: noisy.length + 1, maxPixels: LIMITS.maxPixels });
+    const tooBig = await rejection(capped.crop(noisy, { left: 0, top: 0, width: 300, height: 300 }));
+    expect(tooBig.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(tooBig.message).toMatch(/region is 300×300 pixels.*smaller region/);
+    expect((await capped.crop(noisy, { left: 0, top: 0, width: 20, height: 20 })).length).toBeGreaterThan(0);
+  });
+
   it("should flatten transparency on white", async () => {
     const rgba = new Uint8Array(100 * 100 * 4);
     for (let i = 0; i < 100 * 100; i++) rgba.set(i < 5000 ? [0, 0, 0, 0] : [0, 0, 0, 128], i * 4);

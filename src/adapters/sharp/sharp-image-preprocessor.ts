@@ -26,6 +26,8 @@ import { createHash } from "node:crypto";
 import sharp, { type Metadata } from "sharp";
 import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../../domain/errors.ts";
 import { DEFAULT_PREPROCESSING, type ImagePreprocessing, type ResampleFilter } from "../../model/image-preprocessing.ts";
+import type { PixelRect } from "../../domain/image-region.ts";
+import type { ImageCropper } from "../../ports/image-cropper.port.ts";
 import type { ImageFormat, ImageInfo, ImageInspector } from "../../ports/image-encoder.port.ts";
 
 /** Side of the square model input under DEFAULT_PREPROCESSING (a model's manifest may say otherwise). */
@@ -86,10 +88,10 @@ function megapixels(n: number): string {
 const UNDECODABLE = "The image could not be decoded: the file is truncated or corrupt.";
 
 /**
- * Checks images and turns them into ViTMAE input tensors. Implements ImageInspector; the ONNX encoder
- * uses `preprocess` to fill its batch tensor.
+ * Checks images and turns them into ViTMAE input tensors. Implements ImageInspector and ImageCropper;
+ * the ONNX encoder uses `start` and `normalise` to fill its batch tensor.
  */
-export class SharpImagePreprocessor implements ImageInspector {
+export class SharpImagePreprocessor implements ImageInspector, ImageCropper {
   private readonly maxBytes: number;
   private readonly maxPixels: number;
   private readonly resampler: Resampler;
@@ -119,6 +121,34 @@ export class SharpImagePreprocessor implements ImageInspector {
   async inspect(bytes: Uint8Array): Promise<ImageInfo> {
     const { format, mime, width, height } = await this.check(bytes);
     return { format, mime, width, height, sizeBytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
+  }
+
+  /**
+   * The rectangle `rect` of the image as displayed (EXIF orientation applied, then cropped; colours
+   * converted to 8-bit sRGB as for the model; alpha kept) as a PNG, so the crop loses nothing before
+   * it is preprocessed like any image: searching with a crop equals searching with a file holding
+   * exactly those pixels. Checks the bytes first, as `inspect` does.
+   */
+  async crop(bytes: Uint8Array, rect: PixelRect): Promise<Uint8Array> {
+    await this.check(bytes);
+    let png: Buffer;
+    try {
+      png = await sharp(bytes, { limitInputPixels: this.maxPixels, failOn: "warning" })
+        .pipelineColourspace("srgb")
+        .rotate()
+        .extract(rect)
+        .toColourspace("srgb")
+        .png({ compressionLevel: 6 })
+        .toBuffer();
+    } catch {
+      throw new InvalidInputError("image", UNDECODABLE);
+    }
+    if (png.length > this.maxBytes) {
+      throw new PayloadTooLargeError(
+        `The region is ${rect.width}×${rect.height} pixels; as a lossless file it takes ${megabytes(png.length)}, over the ${megabytes(this.maxBytes)} image limit. Choose a smaller region, or send the cropped image.`,
+      );
+    }
+    return new Uint8Array(png.buffer, png.byteOffset, png.length);
   }
 
   /**
