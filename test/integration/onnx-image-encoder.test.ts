@@ -123,7 +123,7 @@ describe(OnnxImageEncoder.name, () => {
       std: [0.26862954, 0.26130258, 0.27577711],
     };
 
-    function install(name: string, sha256: string): string {
+    function install(name: string, sha256: string, preprocessing: ImagePreprocessing = custom): string {
       const file = path.join(tmp, `${name}.onnx`);
       writeFileSync(file, readFileSync(MODEL));
       const { hidden, layers, heads, mlp } = VITMAE_SIZES.tiny;
@@ -137,7 +137,7 @@ describe(OnnxImageEncoder.name, () => {
         files: [],
         model: { file: path.basename(file), bytes: readFileSync(file).length, sha256, precision: "fp32" },
         architecture: { imageSize: 224, patchSize: 16, numChannels: 3, hiddenSize: hidden, numHiddenLayers: layers, numAttentionHeads: heads, intermediateSize: mlp, layerNormEps: 1e-12, hiddenAct: "gelu", qkvBias: true },
-        preprocessing: custom,
+        preprocessing,
         installedAt: new Date(0).toISOString(),
       };
       writeFileSync(manifestPathOf(file), JSON.stringify(manifest));
@@ -181,6 +181,12 @@ describe(OnnxImageEncoder.name, () => {
       expect(e).toBeInstanceOf(ModelFormatError);
       expect((e as Error).message).toMatch(/does not describe wrong-manifest\.onnx/);
       expect((e as Error).message).toContain("vitrine model fetch");
+    });
+
+    it("should refuse a manifest asking for preprocessing vitrine cannot reproduce", async () => {
+      const sha = createHash("sha256").update(readFileSync(MODEL)).digest("hex");
+      const file = install("lanczos-manifest", sha, { ...custom, resample: "lanczos" as ImagePreprocessing["resample"] });
+      await expect(OnnxImageEncoder.open(file)).rejects.toThrow(/lanczos-manifest\.manifest\.json cannot be used: its resample filter "lanczos"/);
     });
   });
 

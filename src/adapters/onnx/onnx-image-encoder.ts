@@ -24,7 +24,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { InferenceSession } from "onnxruntime-node";
 import { UnavailableError } from "../../domain/errors.ts";
-import type { ImagePreprocessing } from "../../model/image-preprocessing.ts";
+import { RESAMPLE_FILTERS, type ImagePreprocessing } from "../../model/image-preprocessing.ts";
 import { expectedTokens, manifestPathOf, readManifest, type ModelManifest } from "../../model/model-manifest.ts";
 import type { ImageEncoder } from "../../ports/image-encoder.port.ts";
 import { MODEL_IMAGE_SIZE, SharpImagePreprocessor, type PendingImage } from "../sharp/sharp-image-preprocessor.ts";
@@ -378,15 +378,37 @@ export class OnnxImageEncoder implements ImageEncoder {
   }
 }
 
-/** The manifest beside the model, or null; an unreadable one is a ModelFormatError. */
+/** What is wrong with a manifest's preprocessing, or undefined when vitrine can reproduce it. */
+function preprocessingProblem(p: ImagePreprocessing | undefined): string | undefined {
+  if (!p || typeof p !== "object") return "it has no preprocessing";
+  const size = (n: unknown): boolean => typeof n === "number" && Number.isInteger(n) && n > 0;
+  const triple = (t: unknown): boolean => Array.isArray(t) && t.length === 3 && t.every((v) => typeof v === "number" && Number.isFinite(v));
+  if (!size(p.width) || !size(p.height)) return `its preprocessing size ${JSON.stringify([p.width, p.height])} is not two positive integers`;
+  if (!RESAMPLE_FILTERS.includes(p.resample)) return `its resample filter ${JSON.stringify(p.resample)} is not one of ${RESAMPLE_FILTERS.join(", ")}`;
+  if (typeof p.doRescale !== "boolean" || typeof p.doNormalize !== "boolean") return "its doRescale / doNormalize are not true or false";
+  if (typeof p.rescaleFactor !== "number" || !(p.rescaleFactor > 0)) return `its rescaleFactor ${JSON.stringify(p.rescaleFactor)} is not a positive number`;
+  if (!triple(p.mean) || !triple(p.std) || p.std.some((v) => v === 0)) return "its mean and std are not 3 numbers each (std without 0)";
+  return undefined;
+}
+
+/** The manifest beside the model, or null; an unreadable or unusable one is a ModelFormatError. */
 async function manifestOf(modelPath: string): Promise<ModelManifest | null> {
+  const file = manifestPathOf(modelPath);
+  let manifest: ModelManifest | null;
   try {
-    return await readManifest(modelPath);
+    manifest = await readManifest(modelPath);
   } catch (e) {
     throw new ModelFormatError(
-      `${manifestPathOf(modelPath)} could not be read (${(e as Error).message}). Run \`vitrine model fetch\` again, or remove it to use ${path.basename(modelPath)} with the default preprocessing.`,
+      `${file} could not be read (${(e as Error).message}). Run \`vitrine model fetch\` again, or remove it to use ${path.basename(modelPath)} with the default preprocessing.`,
     );
   }
+  if (!manifest) return null;
+  const problem = preprocessingProblem(manifest.preprocessing);
+  const arch = manifest.architecture;
+  const tokens = arch && arch.imageSize > 0 && arch.patchSize > 0 ? expectedTokens(arch) : Number.NaN;
+  const why = problem ?? (!Number.isInteger(tokens) ? "its architecture's imageSize and patchSize do not give a whole number of patches" : undefined);
+  if (why) throw new ModelFormatError(`${file} cannot be used: ${why}. Run \`vitrine model fetch\` again.`);
+  return manifest;
 }
 
 async function validate(
