@@ -123,7 +123,11 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const apiKeys = new ApiKeyService(new PrismaApiKeyStore(db.prisma));
   const importer = new CatalogueImportService(store);
 
-  const preprocessor = new SharpImagePreprocessor({ maxBytes: config.images.maxBytes, maxPixels: config.images.maxPixels });
+  const preprocessor = new SharpImagePreprocessor({
+    maxBytes: config.images.maxBytes,
+    maxPixels: config.images.maxPixels,
+    exactMaxPixels: config.model.exactResizeMaxPixels,
+  });
   const palettes = new SharpPaletteExtractor({ maxPixels: config.images.maxPixels });
   const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
   const images = new ArtworkImageService(store, preprocessor, palettes, blobs, new GuardedImageFetcher(config.images), config.images.maxBytes);
@@ -147,7 +151,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), quantization: config.embeddedIndex.quantization });
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
-  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
+  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
 
   return {
     config,

@@ -47,6 +47,12 @@ export interface ModelConfig {
   readonly threads: number;
   readonly batchSize: number;
   readonly modelsDir: string;
+  /**
+   * Images up to this width × height are resized to the model's input by the Pillow-exact port on
+   * the JS thread; larger ones by sharp's closest kernel off it (docs/preprocessing.md measures both
+   * at 12 MP). VITRINE_IMAGE_EXACT_MAX_PIXELS, default 4 MP.
+   */
+  readonly exactResizeMaxPixels: number;
 }
 
 export interface WorkerConfig {
@@ -168,6 +174,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       threads: int(env, "VITRINE_MODEL_THREADS", 0),
       batchSize: int(env, "VITRINE_MODEL_BATCH", 8, 1),
       modelsDir,
+      exactResizeMaxPixels: int(env, "VITRINE_IMAGE_EXACT_MAX_PIXELS", 4_000_000, 0),
     },
     images: {
       maxBytes: int(env, "VITRINE_IMAGE_MAX_BYTES", 20 * 1024 * 1024, 1),
