@@ -14,6 +14,8 @@ export interface Route {
   body?: Uint8Array | string;
   /** Wait this long before answering (a slow host). */
   delayMs?: number;
+  /** Answer only when this settles (a host held up for as long as the test wants). */
+  gate?: Promise<void>;
   /** Chooses the answer by how many times this path was asked before (0 for the first request). */
   byRequest?: (previous: number) => Route;
 }
@@ -41,7 +43,8 @@ export async function startImageHost(routes: Record<string, Route> = {}): Promis
       const body = typeof route.body === "string" ? Buffer.from(route.body) : route.body ?? new Uint8Array();
       res.writeHead(route.status ?? 200, { "content-length": body.length, ...route.headers }).end(body);
     };
-    if (route.delayMs) setTimeout(answer, route.delayMs).unref();
+    if (route.gate) void route.gate.then(answer);
+    else if (route.delayMs) setTimeout(answer, route.delayMs).unref();
     else answer();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
