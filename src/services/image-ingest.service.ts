@@ -35,6 +35,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   if (!header) return null;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/^[A-Za-z]{3}/.test(text)) return null; // an HTTP date starts with the name of its day
   const at = Date.parse(text);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
