@@ -2,6 +2,7 @@
  * `vitrine import FILE [--images DIR]`: bulk import of a JSON Lines catalogue; bad rows are listed, the
  * rest go in. Images are fetched later by the worker; `--images DIR` copies local files the rows name.
  */
+import { statSync } from "node:fs";
 import path from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
@@ -20,6 +21,11 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
     .option("--images <dir>", "folder of image files: a row's imagePath (relative to it), else <sourceId>.<ext> (see README)")
     .action(async (file: string, opts: { source: string; images?: string }) => {
       const config = getConfig();
+      if (opts.images && !statSync(opts.images, { throwIfNoEntry: false })?.isDirectory()) {
+        process.stderr.write(`--images ${opts.images}: not a folder. Give the folder that holds the image files the rows name.\n`);
+        process.exitCode = 2;
+        return;
+      }
       const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
       const bar = new SingleBar({ format: "importing {value} works", noTTYOutput: true, notTTYSchedule: 2000 });
       bar.start(0, 0);
