@@ -194,7 +194,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       enabled: bool(env, "VITRINE_IMAGE_INGEST", true),
       concurrency: int(env, "VITRINE_IMAGE_FETCH_CONCURRENCY", 8, 1),
       perHost: int(env, "VITRINE_IMAGE_FETCH_PER_HOST", 2, 1),
-      maxAttempts: int(env, "VITRINE_IMAGE_FETCH_ATTEMPTS", 5, 1),
+      maxAttempts: int(env, "VITRINE_IMAGE_FETCH_ATTEMPTS", 8, 1),
       backoffMs: int(env, "VITRINE_IMAGE_FETCH_BACKOFF_MS", 2000, 1),
     },
     limits: {

@@ -140,6 +140,8 @@ export interface CatalogueStore {
   recordImageReady(id: string, request: string, image: ArtworkImage, palette: readonly PaletteColour[]): Promise<boolean>;
   /** Marks a work's image FAILED with a problem and removes its fetch job, when its request is still `request`. */
   recordImageFailed(id: string, request: string, problem: string): Promise<boolean>;
+  /** Queues every FAILED image for another fetch (PENDING again, its attempts from zero); returns how many. */
+  requeueFailedImages(): Promise<number>;
   /** How many works are in each image status (one grouped count). */
   imageStatusCounts(): Promise<Record<ImageStatus, number>>;
   /** The ids of the given artists that do not exist. */

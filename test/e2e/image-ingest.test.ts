@@ -198,4 +198,14 @@ describe.each(STORE_KINDS)("images at ingest (%s store)", (kind) => {
     expect(await drainAll()).toMatchObject({ READY: 1, FAILED: 0 });
     expect((await works()).get("missing")!.image).toMatchObject({ status: "READY", sourceUrl: `${host.url}/img/3.png` });
   });
+
+  it("should fetch failed images again when asked (vitrine images retry), after the host has recovered", async () => {
+    slow.routes.set("/slow.png", { body: await png(31) });
+    expect(await t.app.core.store.requeueFailedImages()).toBe(5);
+    expect((await works()).get("slow")!.image).toMatchObject({ status: "PENDING", problem: null });
+    expect(await drainAll()).toMatchObject({ READY: 1, FAILED: 4 });
+    const all = await works();
+    expect(all.get("slow")!.image.status).toBe("READY");
+    expect(all.get("bomb")!.image.status).toBe("FAILED");
+  });
 });

@@ -231,6 +231,13 @@ export class CachedCatalogueStore implements CatalogueStore {
       this.forget(id);
     }
   }
+  async requeueFailedImages(): Promise<number> {
+    try {
+      return await this.store.requeueFailedImages();
+    } finally {
+      this.clearAll();
+    }
+  }
   imageStatusCounts() {
     return this.store.imageStatusCounts();
   }

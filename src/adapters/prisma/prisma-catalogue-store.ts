@@ -1,7 +1,7 @@
 /** CatalogueStore on Prisma: the same code for the embedded store and PostgreSQL. */
 import { randomUUID } from "node:crypto";
 import type { Artist, ArtistCredit, Artwork, ArtworkImage, PaletteColour, ProvenanceEvent } from "../../domain/artwork.ts";
-import { IMAGE_STATUSES, imageRequestHost, imageRequestKey, type ImageStatus } from "../../domain/image-request.ts";
+import { IMAGE_STATUSES, imageRequestHost, imageRequestKey, parseImageRequest, type ImageStatus } from "../../domain/image-request.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type {
   ArtistFilter,
@@ -407,6 +407,26 @@ export class PrismaCatalogueStore implements CatalogueStore {
       await tx.imageFetchJob.deleteMany({ where: { artworkId: id, request } });
       return true;
     });
+  }
+
+  async requeueFailedImages(): Promise<number> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const failed = await tx.artwork.findMany({ where: { imageStatus: "FAILED", imageRequest: { not: null } }, select: { id: true, imageRequest: true } });
+        if (failed.length === 0) return 0;
+        const ids = failed.map((f) => f.id);
+        await tx.artwork.updateMany({ where: { id: { in: ids } }, data: { imageStatus: "PENDING", imageProblem: null } });
+        await tx.imageFetchJob.deleteMany({ where: { artworkId: { in: ids } } });
+        await tx.imageFetchJob.createMany({
+          data: failed.map((f) => {
+            const request = parseImageRequest(f.imageRequest as string);
+            return { artworkId: f.id, request: f.imageRequest as string, host: request ? imageRequestHost(request) : "unknown" };
+          }),
+        });
+        return failed.length;
+      },
+      { timeout: 60_000 },
+    );
   }
 
   async imageStatusCounts(): Promise<Record<ImageStatus, number>> {

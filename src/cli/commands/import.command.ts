@@ -13,7 +13,37 @@ import { FsImageFolder } from "../../adapters/fs/fs-image-folder.ts";
 import { PrismaCatalogueStore } from "../../adapters/prisma/prisma-catalogue-store.ts";
 import { CatalogueImportService } from "../../services/catalogue-import.service.ts";
 
+/** Opens the catalogue store alone, runs `work`, and always closes it. */
+async function withStore(config: Config, work: (store: PrismaCatalogueStore) => Promise<void>): Promise<void> {
+  const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
+  try {
+    await work(new PrismaCatalogueStore(db.prisma));
+  } finally {
+    await db.close();
+  }
+}
+
 export function registerImportCommand(program: Command, getConfig: () => Config): void {
+  const images = program.command("images").description("Where the works' images stand, and fetching failed ones again");
+  images
+    .command("status")
+    .description("Count works by image status (NONE, PENDING, READY, FAILED)")
+    .action(() =>
+      withStore(getConfig(), async (store) => {
+        const counts = await store.imageStatusCounts();
+        process.stdout.write(`${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
+      }),
+    );
+  images
+    .command("retry")
+    .description("Queue every FAILED image for another fetch (after a host's outage, or once a file is in place); the worker fetches them")
+    .action(() =>
+      withStore(getConfig(), async (store) => {
+        const n = await store.requeueFailedImages();
+        process.stdout.write(`queued ${n} failed images for another fetch\n`);
+      }),
+    );
+
   program
     .command("import <file>")
     .description("Import works from a JSON Lines file (see data/demo/README.md for the row shape); idempotent by source + sourceId")
