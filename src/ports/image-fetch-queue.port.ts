@@ -21,7 +21,8 @@ export interface ImageFetchCounts {
 export interface ImageFetchQueue {
   /**
    * Takes up to `limit` due jobs (pending and due, or running with an expired lease) such that no host
-   * has more than `perHost` jobs running with a live lease (counting other workers' jobs).
+   * has more than `perHost` jobs running with a live lease (counting other workers' jobs). Local files
+   * (host "local") are not limited.
    */
   claim(limit: number, perHost: number, workerId: string, leaseMs: number): Promise<ClaimedImageFetch[]>;
   /** Puts a job back to be tried at `retryAt`, unless its request has changed since it was claimed. */

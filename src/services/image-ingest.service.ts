@@ -53,7 +53,8 @@ interface SourceFailure {
   readonly retryAfterMs: number | null;
 }
 
-function describe(c: ImageCandidate): string {
+/** How a source is named in a problem. */
+function sourceName(c: ImageCandidate): string {
   return c.kind === "url" ? c.url : c.kind === "iiif" ? `IIIF ${c.service}` : `file ${c.name}`;
 }
 
@@ -94,7 +95,7 @@ export class ImageIngestService {
         return stored ? "READY" : "STALE";
       } catch (e) {
         const failure = this.classify(e, job);
-        problems.push(`${describe(candidate)}: ${failure.message}`);
+        problems.push(`${sourceName(candidate)}: ${failure.message}`);
         if (failure.transient) {
           const delay = failure.retryAfterMs ?? imageBackoffMs(job.attempts, this.config.backoffMs, this.random);
           retryIn = Math.max(retryIn ?? 0, delay);

@@ -60,9 +60,14 @@ describe.each(STORE_KINDS)("image fetch queue (%s store)", (kind) => {
   });
 
   it("should hand no host more than its share of running fetches, across workers, and take back expired leases", async () => {
-    await core.importer.importLines([...Array.from({ length: 5 }, (_, i) => row(`a${i}`, `http://a.example/${i}.png`)), ...Array.from({ length: 3 }, (_, i) => row(`b${i}`, `http://b.example/${i}.png`))]);
-    const first = await core.imageQueue.claim(10, 2, "w-1", 60_000);
-    expect(first.map((j) => j.host).sort()).toEqual(["a.example", "a.example", "b.example", "b.example"]);
+    await core.importer.importLines([
+      ...Array.from({ length: 5 }, (_, i) => row(`a${i}`, `http://a.example/${i}.png`)),
+      ...Array.from({ length: 3 }, (_, i) => row(`b${i}`, `http://b.example/${i}.png`)),
+      ...Array.from({ length: 3 }, (_, i) => JSON.stringify({ sourceId: `c${i}`, source: "q", title: "Local", imagePath: `c${i}.png` })),
+    ]);
+    const first = await core.imageQueue.claim(20, 2, "w-1", 60_000);
+    // local files (read from the image store) have no host to spare: they are not limited
+    expect(first.map((j) => j.host).sort()).toEqual(["a.example", "a.example", "b.example", "b.example", "local", "local", "local"]);
     expect(await core.imageQueue.claim(10, 2, "w-2", 60_000)).toEqual([]); // both hosts are at their limit
     // w-1 dies: once its lease is over, its jobs are taken again (and count as attempts)
     await core.db.prisma.imageFetchJob.updateMany({ where: { lockedBy: "w-1" }, data: { lockedAt: new Date(Date.now() - 120_000) } });

@@ -17,6 +17,7 @@ export class PrismaImageFetchQueue implements ImageFetchQueue {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})::text`);
       // due jobs ranked within their host; a host gets only the slots its live RUNNING jobs leave free
+      // (files copied at import are read from the image store: no host to spare, no limit)
       return tx.$queryRawUnsafe<ClaimedImageFetch[]>(
         `UPDATE "ImageFetchJob" SET status = 'RUNNING', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
          WHERE "artworkId" IN (
@@ -32,7 +33,7 @@ export class PrismaImageFetchQueue implements ImageFetchQueue {
              WHERE r.status = 'RUNNING' AND r."lockedAt" >= now() - make_interval(secs => $2)
              GROUP BY r.host
            ) busy ON busy.host = d.host
-           WHERE d.rank + coalesce(busy.running, 0) <= $3::int
+           WHERE d.host = 'local' OR d.rank + coalesce(busy.running, 0) <= $3::int
            ORDER BY d."nextAttemptAt", d."createdAt"
            LIMIT $4::int)
          RETURNING "artworkId", request, host, attempts`,
