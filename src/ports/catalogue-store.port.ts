@@ -87,6 +87,8 @@ export interface ImportRecord {
   readonly provenance: readonly ProvenanceEventInput[];
   /** Where the work's image comes from; null when the row names none. A changed request queues a fetch. */
   readonly image: ImageRequest | null;
+  /** Imported without an image folder: an existing work whose image came from a local file keeps it as it is. */
+  readonly withoutImageFolder?: boolean;
 }
 
 export interface ImportBatchResult {

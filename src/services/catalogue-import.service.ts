@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { isDomainError } from "../domain/errors.ts";
-import { safeFileStem, type ImageCandidate, type ImageRequest } from "../domain/image-request.ts";
+import { safeFileStem, type ImageCandidate } from "../domain/image-request.ts";
 import type { BlobStore } from "../ports/blob-store.port.ts";
 import type { CatalogueStore, ImportRecord } from "../ports/catalogue-store.port.ts";
 import type { ImageFolder } from "../ports/image-folder.port.ts";
@@ -91,7 +91,7 @@ export class CatalogueImportService {
         continue;
       }
       seen.set(key, lineNo);
-      record = { ...record, image: await this.withLocalFile(record, options.images) };
+      record = await this.withLocalFile(record, options.images);
       batch.push({ line: lineNo, record });
       if (batch.length >= batchSize) await flush();
     }
@@ -100,22 +100,23 @@ export class CatalogueImportService {
   }
 
   /**
-   * The row's image request with its local file resolved: copied into the blob store by hash (so the
-   * worker needs no access to the folder), or carrying the problem that kept it from being read.
+   * The row with its local image file resolved: copied into the blob store by hash (so the worker
+   * needs no access to the folder), or carrying the problem that kept it from being read. Without a
+   * folder the record says so: an existing work whose image came from a local file keeps it (a
+   * metadata re-import does not undo an earlier import with --images); a new work gets the problem.
    */
-  private async withLocalFile(record: ImportRecord, folder: ImageFolder | undefined): Promise<ImageRequest | null> {
+  private async withLocalFile(record: ImportRecord, folder: ImageFolder | undefined): Promise<ImportRecord> {
     const candidates = [...(record.image?.candidates ?? [])];
     const named = candidates.findIndex((c) => c.kind === "file");
     let name: string | null = named >= 0 ? (candidates[named] as { name: string }).name : null;
     if (!folder) {
-      if (named >= 0) {
-        candidates[named] = { kind: "file", name: name as string, sha256: null, problem: `The row names the image file "${name}", but the import was given no image folder (vitrine import FILE --images DIR).` };
-      }
-      return candidates.length ? { candidates } : null;
+      if (named < 0) return { ...record, withoutImageFolder: true };
+      candidates[named] = { kind: "file", name: name as string, sha256: null, problem: `The row names the image file "${name}", but the import was given no image folder (vitrine import FILE --images DIR).` };
+      return { ...record, image: { candidates }, withoutImageFolder: true };
     }
     if (name === null) {
       name = await folder.find(safeFileStem(record.sourceId));
-      if (name === null) return candidates.length ? { candidates } : null;
+      if (name === null) return record;
     }
     let file: ImageCandidate;
     try {
@@ -130,6 +131,6 @@ export class CatalogueImportService {
     }
     if (named >= 0) candidates[named] = file;
     else candidates.unshift(file);
-    return { candidates };
+    return { ...record, image: { candidates } };
   }
 }

@@ -193,6 +193,14 @@ describe.each(STORE_KINDS)("images at ingest (%s store)", (kind) => {
     expect(host.requests.length + slow.requests.length).toBe(before);
     expect((await works()).get("missing")!.image.status).toBe("FAILED");
 
+    // a metadata re-import without --images keeps the images that came from local files
+    await t.app.services.importer.importLines(rows);
+    expect((await drainAll()).READY).toBe(0);
+    const kept = await works();
+    expect(kept.get("local/1")!.image.status).toBe("READY");
+    expect(kept.get("named")!.image.status).toBe("READY");
+    expect(host.requests.length + slow.requests.length).toBe(before);
+
     await t.app.services.importer.importLines([row("missing", { imageUrl: `${host.url}/img/3.png` })]);
     expect((await works()).get("missing")!.image).toMatchObject({ status: "PENDING", problem: null });
     expect(await drainAll()).toMatchObject({ READY: 1, FAILED: 0 });

@@ -336,7 +336,8 @@ export class PrismaCatalogueStore implements CatalogueStore {
             if (requests[i]) toFetch.push(i);
             continue;
           }
-          const changed = before.imageRequest !== requests[i];
+          const fromFile = Boolean(before.imageRequest && parseImageRequest(before.imageRequest)?.candidates.some((c) => c.kind === "file" && c.sha256));
+          const changed = before.imageRequest !== requests[i] && !(r.withoutImageFolder && fromFile);
           if (changed && requests[i]) toFetch.push(i);
           if (changed && !requests[i]) cancelled.push(ids[i]);
           const image = !changed
