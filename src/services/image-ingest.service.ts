@@ -109,7 +109,7 @@ export class ImageIngestService {
       return "RETRY";
     }
     const final = retryIn !== null ? `${problem} (gave up after ${job.attempts} attempts)` : problem;
-    this.log.info({ artworkId: job.artworkId, problem: final }, "image could not be had; the work keeps its metadata vector");
+    this.log.debug({ artworkId: job.artworkId, problem: final }, "image could not be had; the work keeps its metadata vector");
     return (await this.store.recordImageFailed(job.artworkId, job.request, final)) ? "FAILED" : "STALE";
   }
 

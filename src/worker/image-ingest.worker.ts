@@ -12,6 +12,8 @@ import type { ImageFetchOutcome, ImageIngestService } from "../services/image-in
 
 /** How long a claimed fetch is held before another worker may take it (a fetch is bounded by its timeouts). */
 const LEASE_MS = 5 * 60_000;
+/** How often the background loop logs what it has done (when it has done something). */
+const PROGRESS_LOG_MS = 10_000;
 
 /** What a drain did, by outcome. */
 export type ImageIngestTotals = Record<ImageFetchOutcome, number>;
@@ -23,6 +25,7 @@ export class ImageIngestWorker {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private totals: ImageIngestTotals = { READY: 0, FAILED: 0, RETRY: 0, STALE: 0 };
+  private logged = { at: 0, done: 0 };
 
   constructor(
     private readonly queue: ImageFetchQueue,
@@ -92,6 +95,7 @@ export class ImageIngestWorker {
           this.log.error({ err: e instanceof Error ? e.message : String(e) }, "image worker pass failed; retrying");
         }
         if (!this.running) break;
+        this.logProgress();
         // wait for a free slot (a job finishing wakes us) or the next poll
         if (started === 0 || this.inFlight.size >= this.config.concurrency) {
           await new Promise<void>((resolve) => {
@@ -105,6 +109,17 @@ export class ImageIngestWorker {
         }
       }
     })();
+  }
+
+  /** Logs the images stored and failed so far, at most every PROGRESS_LOG_MS and only after a change. */
+  private logProgress(): void {
+    const done = this.totals.READY + this.totals.FAILED;
+    if (done === this.logged.done || Date.now() - this.logged.at < PROGRESS_LOG_MS) return;
+    this.logged = { at: Date.now(), done };
+    void this.queue.counts().then(
+      (c) => this.log.info({ stored: this.totals.READY, failed: this.totals.FAILED, waiting: c.PENDING + c.RUNNING }, "fetching catalogue images (failed ones: Artwork.image.problem)"),
+      () => {},
+    );
   }
 
   /** Asks the loop to look for jobs now. */
