@@ -253,7 +253,7 @@ class WorkerSession {
       try {
         stamp = await fileStamp(this.modelPath);
       } catch {
-        throw new UnavailableError(`The image model stopped and cannot be started again: ${this.modelPath} is missing.`);
+        throw new UnavailableError(`The image model stopped and cannot be started again: its file ${name} is missing.`);
       }
       if (stamp !== this.stamp) {
         throw new UnavailableError(`The image model stopped and ${name} changed since vitrine started (its embeddings would not match the stored ones): restart vitrine to load it.`);
@@ -262,7 +262,8 @@ class WorkerSession {
       try {
         thread = await startThread(this.modelPath, this.options);
       } catch (e) {
-        throw new UnavailableError(`The image model stopped and ${name} could not be loaded again: ${e instanceof Error ? e.message : String(e)}`);
+        const why = (e instanceof Error ? e.message : String(e)).split(this.modelPath).join(name); // no server paths in client messages
+        throw new UnavailableError(`The image model stopped and ${name} could not be loaded again: ${why}`);
       }
       if (this.closed) {
         await thread.worker.terminate();
