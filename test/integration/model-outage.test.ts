@@ -1,6 +1,7 @@
 /**
  * A model outage is never a bad image (issue 12, item 4): the ONNX thread dies in the middle of a
- * batch (real onnxruntime on the tiny model, real PGlite, the embedded index). While the model cannot
+ * batch (real onnxruntime on the tiny model, real PGlite, and PostgreSQL when TEST_DATABASE_URL is
+ * set; the embedded index). While the model cannot
  * come back (its file is gone) the batch's jobs wait, never given up and never DONE with a
  * metadata-only vector; once the file is back the encoder starts a new thread by itself and every work
  * of the batch ends with its image part.
@@ -13,6 +14,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { OnnxImageEncoder } from "../../src/adapters/onnx/onnx-image-encoder.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { openCore, type Core } from "../../src/main.ts";
+import { STORE_KINDS, freshPostgresDatabase } from "../support/databases.ts";
 import { photoLikeRgb, toPng } from "../support/images.ts";
 
 const silent = pino({ level: "silent" });
@@ -26,7 +28,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   }
 }
 
-describe("a model outage during an embedding batch", () => {
+describe.each(STORE_KINDS)("a model outage during an embedding batch (%s store)", (kind) => {
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
@@ -38,7 +40,10 @@ describe("a model outage during an embedding batch", () => {
     await copyFile(path.resolve("models/vit-mae-tiny.onnx"), modelPath);
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const encoder = await OnnxImageEncoder.open(modelPath, { batchSize: 4 }); // 10 images → 3 model runs per batch
+    const database = kind === "postgresql" ? await freshPostgresDatabase() : null;
+    if (database) cleanup.push(() => database.drop());
     const config = loadConfig({
+      ...(database ? { DATABASE_URL: database.url } : {}),
       NODE_ENV: "test",
       VITRINE_DATA_DIR: dataDir,
       VITRINE_DEMO: "0",
