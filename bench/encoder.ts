@@ -9,8 +9,16 @@
  *   node --import @swc-node/register/esm-register bench/encoder.ts [same options]
  *
  * The model (~340 MB) is generated on first use and not committed.
+ *
+ * With `--int8`, fp32 against the int8 graph of src/model/vitmae-quantize.ts instead (written beside
+ * the model as `<name>.int8.onnx` on first use): the model alone on the same prepared tensors, fp32
+ * and int8 measured alternately (best of `--repeat`, so both see the same load), then the cosine of
+ * each image's int8 embedding to its fp32 embedding over `--images` distinct photo-like JPEGs.
+ *
+ *   npm run bench -- encoder --int8 [--images 32] [--repeat 3] [--threads 1,2] [--batches 8]
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { OnnxImageEncoder } from "../src/adapters/onnx/onnx-image-encoder.ts";
@@ -41,6 +49,7 @@ export async function run(args: string[]): Promise<void> {
       batches: { type: "string", default: "1,4,8" },
       spinning: { type: "string", default: "on,off" },
       repeat: { type: "string", default: "2" },
+      int8: { type: "boolean", default: false },
     },
   });
   const total = Number(values.images);
@@ -51,6 +60,16 @@ export async function run(args: string[]): Promise<void> {
     mkdirSync(path.dirname(modelPath), { recursive: true });
     const { generateVitMae } = await import("../src/model/vitmae-generator.ts");
     writeFileSync(modelPath, generateVitMae({ size: "base", seed: 1 }));
+  }
+  if (values.int8) {
+    const explicit = (name: string): boolean => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    await compareInt8(modelPath, {
+      total,
+      repeat: explicit("repeat") ? repeat : 3,
+      threads: (explicit("threads") ? values.threads : "1,2").split(",").map(Number),
+      batches: (explicit("batches") ? values.batches : "8").split(",").map(Number),
+    });
+    return;
   }
   const jpegs: Uint8Array[] = [];
   for (let i = 0; i < 16; i++) jpegs.push(await toJpeg(photoLikeRgb(1024, 768, 100 + i), 90));
@@ -96,6 +115,78 @@ export async function run(args: string[]): Promise<void> {
   }
   console.log("| threads | batch | spinning | model only (img/s) | pipeline, Pillow-exact resize (img/s) | ratio | pipeline, sharp linear resize (img/s) | ratio |");
   console.log("| ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of rows) console.log(row);
+}
+
+/** Cosine of two vectors (the encoder's are unit length, but do not rely on it). */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+/** fp32 against int8 on the same model and images: throughput of the model alone, and embedding cosines. */
+async function compareInt8(modelPath: string, o: { total: number; repeat: number; threads: number[]; batches: number[] }): Promise<void> {
+  const int8Path = modelPath.replace(/\.onnx$/i, "") + ".int8.onnx";
+  if (!existsSync(int8Path)) {
+    console.error(`quantizing ${path.basename(modelPath)} → ${path.basename(int8Path)} ...`);
+    const { quantizeDynamicInt8 } = await import("../src/model/vitmae-quantize.ts");
+    const { bytes, report } = await quantizeDynamicInt8(readFileSync(modelPath));
+    for (const line of report) console.error(`  ${line}`);
+    writeFileSync(int8Path, bytes);
+  }
+  const pre = new SharpImagePreprocessor(LIMITS);
+  const jpegs: Uint8Array[] = [];
+  for (let i = 0; i < o.total; i++) jpegs.push(await toJpeg(photoLikeRgb(1024, 768, 200 + i), 90));
+  console.error(`load before: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} (1/5/15 min) on ${os.availableParallelism()} CPUs`);
+
+  const rows: string[] = [];
+  for (const threads of o.threads) {
+    for (const batch of o.batches) {
+      const fp32 = await OnnxImageEncoder.open(modelPath, { threads, batchSize: batch });
+      const int8 = await OnnxImageEncoder.open(int8Path, { threads, batchSize: batch });
+      try {
+        const pixels = new Float32Array(batch * IMAGE_TENSOR_LENGTH);
+        for (let i = 0; i < batch; i++) await pre.preprocess(jpegs[i % jpegs.length], pixels, i * IMAGE_TENSOR_LENGTH);
+        const runs = Math.ceil(o.total / batch);
+        const best = { fp32: 0, int8: 0 };
+        await fp32.encodeTensor(pixels.slice(), batch); // warm-up
+        await int8.encodeTensor(pixels.slice(), batch);
+        for (let a = 0; a < o.repeat; a++) {
+          for (const [name, encoder] of [["fp32", fp32], ["int8", int8]] as const) {
+            const copies = Array.from({ length: runs }, () => pixels.slice()); // moved to the model's thread: one per run
+            const ips = await imagesPerSecond(runs * batch, 1, async () => {
+              for (const copy of copies) await encoder.encodeTensor(copy, batch);
+            });
+            best[name] = Math.max(best[name], ips);
+            console.error(`  threads ${threads}, batch ${batch}, attempt ${a + 1}: ${name} ${ips.toFixed(2)} img/s`);
+          }
+        }
+        const cosines: number[] = [];
+        if (threads === o.threads[0] && batch === o.batches[0]) {
+          const [a, b] = await Promise.all([fp32.encodeBatch(jpegs), int8.encodeBatch(jpegs)]);
+          for (let i = 0; i < a.length; i++) cosines.push(cosine(a[i], b[i]));
+        }
+        const mean = cosines.reduce((s, c) => s + c, 0) / Math.max(1, cosines.length);
+        const cos = cosines.length ? `${mean.toFixed(4)} | ${Math.min(...cosines).toFixed(4)}` : "– | –";
+        const row = `| ${threads} | ${batch} | ${best.fp32.toFixed(2)} | ${best.int8.toFixed(2)} | ${(best.int8 / best.fp32).toFixed(2)}× | ${cos} |`;
+        console.error(row);
+        rows.push(row);
+      } finally {
+        await fp32.close();
+        await int8.close();
+      }
+    }
+  }
+  console.error(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} (1/5/15 min)`);
+  console.log(`| threads | batch | fp32, model only (img/s) | int8, model only (img/s) | int8 / fp32 | cosine int8↔fp32, mean of ${o.total} images | min |`);
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const row of rows) console.log(row);
 }
 

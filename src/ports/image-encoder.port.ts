@@ -3,6 +3,7 @@
  * vector). Also the inspector that checks an image before anything decodes its pixels, so ingest can
  * store the image's metadata and reject bad input with a code the client can act on.
  */
+import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../domain/errors.ts";
 
 /** Raster formats vitrine accepts (SVG and anything else is refused). */
 export type ImageFormat = "jpeg" | "png" | "webp" | "tiff" | "gif" | "avif";
@@ -29,7 +30,22 @@ export interface ImageInspector {
   inspect(bytes: Uint8Array): Promise<ImageInfo>;
 }
 
-/** Turns images into embeddings. Rejects bad images with the same errors as ImageInspector. */
+/** An error that says the image's own bytes are at fault: too large, not an accepted type, or undecodable. */
+export type BadImageError = InvalidInputError | PayloadTooLargeError | UnsupportedMediaTypeError;
+
+/**
+ * True for the errors by which an ImageInspector or ImageEncoder says the image itself is bad (the
+ * same image will always fail). Any other failure of `encode` is the model's (UnavailableError when it
+ * is down or closed, an onnxruntime error, anything else): the same image may succeed later.
+ */
+export function isBadImageError(e: unknown): e is BadImageError {
+  return e instanceof InvalidInputError || e instanceof PayloadTooLargeError || e instanceof UnsupportedMediaTypeError;
+}
+
+/**
+ * Turns images into embeddings. Rejects bad images with the same errors as ImageInspector (see
+ * isBadImageError); a model that is down or closed rejects with UnavailableError.
+ */
 export interface ImageEncoder {
   /** Length of every vector this encoder returns. */
   readonly dimension: number;

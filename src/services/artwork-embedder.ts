@@ -5,13 +5,13 @@
  */
 import type { Logger } from "pino";
 import type { Artwork } from "../domain/artwork.ts";
-import { UnavailableError, isDomainError } from "../domain/errors.ts";
+import { UnavailableError } from "../domain/errors.ts";
 import { blend, blendLayout, type BlendLayout } from "../encoding/blend.ts";
 import { embeddingVersionKey, type EmbeddingVersion } from "../encoding/embedding-version.ts";
 import { metadataInputOf } from "../encoding/metadata-input.ts";
 import type { SimilarityWeights } from "../encoding/similarity-weights.ts";
 import type { BlobStore } from "../ports/blob-store.port.ts";
-import type { ImageEncoder } from "../ports/image-encoder.port.ts";
+import { isBadImageError, type ImageEncoder } from "../ports/image-encoder.port.ts";
 import type { MetadataEncoder, MetadataInput } from "../ports/metadata-encoder.port.ts";
 
 /** Width of the (always zero) image part when no image model is installed: metadata-only similarity. */
@@ -56,7 +56,12 @@ export class ArtworkEmbedder {
     return this.image !== null;
   }
 
-  /** Vectors of whole works, in order. One bad image costs that work its image part, not the batch. */
+  /**
+   * Vectors of whole works, in order. One bad image (its bytes too large, of a refused type, or
+   * undecodable) costs that work its image part, not the batch. A model that is down or fails is never
+   * a bad image: the call rejects with UnavailableError, so the jobs are retried and never given up,
+   * and no work with a readable image gets a metadata-only vector while a model is configured.
+   */
   async embed(works: readonly Artwork[]): Promise<EmbeddedWork[]> {
     const images = await Promise.all(works.map((w) => this.imageVector(w)));
     return works.map((w, i) => ({
@@ -86,10 +91,17 @@ export class ArtworkEmbedder {
     try {
       return { vector: await this.image.encode(bytes), problem: null };
     } catch (e) {
-      if (!isDomainError(e)) throw e; // the model failing is retried; only a bad image is the work's own problem
-      const message = e.message;
-      this.log.warn({ artworkId: work.id, err: message }, "image could not be embedded; the work keeps its metadata part");
-      return { vector: null, problem: message };
+      if (!isBadImageError(e)) throw modelFailure(e);
+      this.log.warn({ artworkId: work.id, err: e.message }, "image could not be embedded; the work keeps its metadata part");
+      return { vector: null, problem: e.message };
     }
   }
+}
+
+/** Any failure of the model as an UnavailableError (kept as it is when it already is one), with the cause. */
+function modelFailure(e: unknown): UnavailableError {
+  if (e instanceof UnavailableError) return e;
+  const failure = new UnavailableError(`The image model failed: ${e instanceof Error ? e.message : String(e)}`);
+  failure.cause = e;
+  return failure;
 }

@@ -19,7 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { access } from "node:fs/promises";
+import { access, stat } from "node:fs/promises";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { InferenceSession } from "onnxruntime-node";
@@ -74,67 +74,211 @@ type WorkerReply =
   | { type: "result"; id: number; dtype: string; dims: number[]; data: Float32Array }
   | { type: "error"; id?: number; message: string };
 
-/** One onnxruntime session on its own worker thread; runs are queued there one at a time. */
+/** The first restart after the model's thread died is at once; while starting fails, 1 s, 2 s, 4 s … apart. */
+const RESTART_BASE_DELAY_MS = 1000;
+/** At most this long between two restart attempts of a model thread that keeps failing. */
+const RESTART_MAX_DELAY_MS = 30_000;
+
+/** What identifies the model file between two starts of its thread (a different file would embed differently). */
+async function fileStamp(file: string): Promise<string> {
+  const s = await stat(file);
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+}
+
+/** A model thread that answered "ready". */
+interface Thread {
+  readonly worker: Worker;
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  readonly inputMetadata: InferenceSession.ValueMetadata[];
+}
+
+/** Starts onnx-session.worker.js on `modelPath`; rejects with onnxruntime's reason when the model does not load. */
+function startThread(modelPath: string, options: InferenceSession.SessionOptions): Promise<Thread> {
+  const worker = new Worker(new URL("./onnx-session.worker.js", import.meta.url), { workerData: { modelPath, options } });
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    const onExit = (code: number): void => reject(new Error(`the model thread exited with code ${code} while loading`));
+    worker.once("error", onError);
+    worker.once("exit", onExit);
+    worker.once("message", (msg: WorkerReply) => {
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+      if (msg.type === "ready") resolve({ worker, inputNames: msg.inputNames, outputNames: msg.outputNames, inputMetadata: msg.inputMetadata });
+      else {
+        reject(new Error(msg.type === "error" ? msg.message : "unexpected reply"));
+        void worker.terminate();
+      }
+    });
+  });
+}
+
+/**
+ * One onnxruntime session on its own worker thread; runs are queued there one at a time.
+ *
+ * When the thread dies (a crash in onnxruntime, out of memory, terminated), the runs in flight fail
+ * with UnavailableError and the next run starts a new thread on the same file: the model comes back
+ * by itself. Restarts are rate-bounded: the first after a death is immediate; while they fail (file
+ * missing or corrupt) or the new thread dies before finishing a run, the next waits 1 s, 2 s, 4 s …
+ * up to 30 s, and runs in between fail at once with UnavailableError. A file that changed since the
+ * first start (a different model, whose embeddings would not match the stored ones) is not loaded.
+ */
 class WorkerSession {
   private readonly pending = new Map<number, { resolve: (t: OutputTensor) => void; reject: (e: Error) => void }>();
   private nextId = 1;
-  private failure: Error | undefined;
+  /** The running thread; undefined while the model is down. */
+  private thread: Thread | undefined;
+  /** Why the model is down (set when the thread died or a restart failed). */
+  private down: UnavailableError | undefined;
+  private closed = false;
+  private restarting: Promise<void> | undefined;
+  /** Deaths and failed restarts since the last successful run: sets the delay before the next restart. */
+  private strikes = 0;
+  private nextRestartAt = 0;
+  private crashArmed = false;
+  /** How many times the thread was started again after dying. */
+  restarts = 0;
 
   private constructor(
-    private readonly worker: Worker,
-    readonly inputNames: readonly string[],
-    readonly outputNames: readonly string[],
-    readonly inputMetadata: readonly InferenceSession.ValueMetadata[],
+    private readonly modelPath: string,
+    private readonly options: InferenceSession.SessionOptions,
+    private readonly stamp: string,
+    first: Thread,
   ) {
-    worker.on("message", (msg: WorkerReply) => {
+    this.attach(first);
+  }
+
+  get inputNames(): readonly string[] {
+    return this.thread?.inputNames ?? [];
+  }
+
+  get outputNames(): readonly string[] {
+    return this.thread?.outputNames ?? [];
+  }
+
+  get inputMetadata(): readonly InferenceSession.ValueMetadata[] {
+    return this.thread?.inputMetadata ?? [];
+  }
+
+  static async create(modelPath: string, options: InferenceSession.SessionOptions): Promise<WorkerSession> {
+    const stamp = await fileStamp(modelPath);
+    let thread: Thread;
+    try {
+      thread = await startThread(modelPath, options);
+    } catch (e) {
+      throw new ModelFormatError(`${path.basename(modelPath)} could not be loaded by onnxruntime: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return new WorkerSession(modelPath, options, stamp, thread);
+  }
+
+  /** Runs the model on `data` (moved to the worker, so unusable afterwards) and returns one output. */
+  async run(input: string, output: string, data: Float32Array, dims: readonly number[]): Promise<OutputTensor> {
+    if (!this.thread) await this.restart();
+    const thread = this.thread;
+    if (!thread) {
+      const down = this.down ?? new UnavailableError("The image model is not running.");
+      const wait = this.nextRestartAt - Date.now();
+      throw this.closed || wait <= 0 ? down : new UnavailableError(`${down.message} Next restart in ${(wait / 1000).toFixed(1)} s.`);
+    }
+    const id = this.nextId++;
+    const result = new Promise<OutputTensor>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    if (this.crashArmed) {
+      this.crashArmed = false;
+      void thread.worker.terminate(); // dies with this run pending, as a crash would
+    }
+    thread.worker.postMessage({ type: "run", id, input, output, data, dims }, [data.buffer as ArrayBuffer]);
+    const out = await result;
+    this.strikes = 0;
+    return out;
+  }
+
+  /** Test and drill hook: the thread is terminated as the next run is sent, so that run (and any in flight) fails. */
+  crashOnNextRun(): void {
+    this.crashArmed = true;
+  }
+
+  async release(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.down = new UnavailableError("The image encoder is closed.");
+    await this.restarting?.catch(() => {});
+    const thread = this.thread;
+    if (!thread) return;
+    const exited = new Promise<void>((resolve) => thread.worker.once("exit", () => resolve()));
+    thread.worker.postMessage({ type: "close" });
+    await exited;
+  }
+
+  private attach(thread: Thread): void {
+    this.thread = thread;
+    this.down = undefined;
+    thread.worker.on("message", (msg: WorkerReply) => {
       if (msg.type === "ready" || msg.id === undefined) return;
       const call = this.pending.get(msg.id);
       this.pending.delete(msg.id);
       if (msg.type === "result") call?.resolve({ dtype: msg.dtype, dims: msg.dims, data: msg.data });
       else call?.reject(new Error(`onnxruntime: ${msg.message}`));
     });
-    const fail = (e: Error): void => {
-      this.failure ??= new UnavailableError(`The image model stopped: ${e.message}`);
-      for (const call of this.pending.values()) call.reject(this.failure);
+    let gone = false;
+    const died = (why: string): void => {
+      if (gone) return;
+      gone = true;
+      if (this.thread === thread) this.thread = undefined;
+      if (this.closed) this.down ??= new UnavailableError("The image encoder is closed.");
+      else {
+        this.down = new UnavailableError(`The image model stopped (${why}); it is started again on the next image.`);
+        this.strikes++;
+        this.nextRestartAt = Date.now() + this.restartDelay();
+      }
+      for (const call of this.pending.values()) call.reject(this.down);
       this.pending.clear();
     };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`worker exited with code ${code}`)));
+    thread.worker.on("error", (e) => died(e.message));
+    thread.worker.on("exit", (code) => died(`its thread exited with code ${code}`));
   }
 
-  static create(modelPath: string, options: InferenceSession.SessionOptions): Promise<WorkerSession> {
-    const worker = new Worker(new URL("./onnx-session.worker.js", import.meta.url), { workerData: { modelPath, options } });
-    return new Promise((resolve, reject) => {
-      const onError = (e: Error): void => reject(e);
-      worker.once("error", onError);
-      worker.once("message", (msg: WorkerReply) => {
-        worker.off("error", onError);
-        if (msg.type === "ready") resolve(new WorkerSession(worker, msg.inputNames, msg.outputNames, msg.inputMetadata));
-        else {
-          const why = msg.type === "error" ? msg.message : "unexpected reply";
-          reject(new ModelFormatError(`${path.basename(modelPath)} could not be loaded by onnxruntime: ${why}`));
-          void worker.terminate();
-        }
-      });
-    });
+  private restartDelay(): number {
+    return this.strikes <= 1 ? 0 : Math.min(RESTART_MAX_DELAY_MS, RESTART_BASE_DELAY_MS * 2 ** (this.strikes - 2));
   }
 
-  /** Runs the model on `data` (moved to the worker, so unusable afterwards) and returns one output. */
-  run(input: string, output: string, data: Float32Array, dims: readonly number[]): Promise<OutputTensor> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: "run", id, input, output, data, dims }, [data.buffer as ArrayBuffer]);
-    });
+  /** Starts a new thread if the model is down and a restart is due; concurrent callers share one attempt. */
+  private restart(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.nextRestartAt > Date.now()) return Promise.resolve();
+    this.restarting ??= this.startAgain().finally(() => (this.restarting = undefined));
+    return this.restarting;
   }
 
-  async release(): Promise<void> {
-    if (this.failure) return;
-    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-    this.failure = new UnavailableError("The image encoder is closed.");
-    this.worker.postMessage({ type: "close" });
-    await exited;
+  private async startAgain(): Promise<void> {
+    const name = path.basename(this.modelPath);
+    try {
+      let stamp: string;
+      try {
+        stamp = await fileStamp(this.modelPath);
+      } catch {
+        throw new UnavailableError(`The image model stopped and cannot be started again: its file ${name} is missing.`);
+      }
+      if (stamp !== this.stamp) {
+        throw new UnavailableError(`The image model stopped and ${name} changed since vitrine started (its embeddings would not match the stored ones): restart vitrine to load it.`);
+      }
+      let thread: Thread;
+      try {
+        thread = await startThread(this.modelPath, this.options);
+      } catch (e) {
+        const why = (e instanceof Error ? e.message : String(e)).split(this.modelPath).join(name); // no server paths in client messages
+        throw new UnavailableError(`The image model stopped and ${name} could not be loaded again: ${why}`);
+      }
+      if (this.closed) {
+        await thread.worker.terminate();
+        return;
+      }
+      this.restarts++;
+      this.attach(thread);
+    } catch (e) {
+      this.down = e instanceof UnavailableError ? e : new UnavailableError(`The image model could not be started again: ${String(e)}`);
+      this.strikes++;
+      this.nextRestartAt = Date.now() + this.restartDelay();
+    }
   }
 }
 
@@ -298,6 +442,19 @@ export class OnnxImageEncoder implements ImageEncoder {
     return meanPoolPatches(out.data, n, seq, dim);
   }
 
+  /** How many times the model's thread was started again after it died. */
+  get restarts(): number {
+    return this.session.restarts;
+  }
+
+  /**
+   * Outage tests and drills: the model's thread is terminated as the next model run is sent, so
+   * that run fails as in a crash (UnavailableError); the run after it starts a new thread.
+   */
+  crashOnNextRun(): void {
+    this.session.crashOnNextRun();
+  }
+
   /** Waits for queued work, then stops the model thread (until then it keeps the process alive). */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -352,6 +509,7 @@ export class OnnxImageEncoder implements ImageEncoder {
       while (batch) {
         const { jobs } = batch;
         const running = this.encodeTensor(batch.pixels, jobs.length);
+        running.catch(() => {}); // a model that is down rejects at once; the jobs get the error below
         // While the model runs this batch on its thread, prepare the next one here.
         const next = await this.prepare();
         try {
