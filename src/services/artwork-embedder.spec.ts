@@ -44,6 +44,8 @@ function work(id: string, imageKey: string | null): Artwork {
   return {
     ...none,
     classification: null,
+    imageStatus: imageKey ? "READY" : "NONE",
+    imageProblem: null,
     dimensionsText: null,
     widthCm: null,
     heightCm: null,

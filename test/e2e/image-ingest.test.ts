@@ -65,7 +65,7 @@ describe.each(STORE_KINDS)("images at ingest (%s store)", (kind) => {
       "/iiif/work-9/info.json": { body: JSON.stringify({ "@context": "http://iiif.io/api/image/2/context.json", "@id": "x", width: 2000, height: 1500, profile: ["http://iiif.io/api/image/2/level2.json"] }) },
       "/iiif/work-9/full/!448,448/0/default.jpg": { body: await toJpeg(photoLikeRgb(448, 336, 11, 12)) },
     });
-    slow = await startImageHost({ "/slow.png": { body: good[0], delayMs: 5000 } });
+    slow = await startImageHost({ "/slow.png": { body: good[0], delayMs: 10_000 } });
     folder = await mkdtemp(path.join(os.tmpdir(), "vitrine-images-"));
     await mkdir(path.join(folder, "scans"));
     await writeFile(path.join(folder, "local_1.png"), await png(21));
@@ -92,7 +92,7 @@ describe.each(STORE_KINDS)("images at ingest (%s store)", (kind) => {
       env: {
         VITRINE_MODEL_PATH: TINY_MODEL,
         VITRINE_IMAGE_FETCH_ALLOW: "127.0.0.1",
-        VITRINE_IMAGE_FETCH_TIMEOUT_MS: "600",
+        VITRINE_IMAGE_FETCH_TIMEOUT_MS: "3000",
         VITRINE_IMAGE_FETCH_ATTEMPTS: "2",
         VITRINE_IMAGE_FETCH_BACKOFF_MS: "50",
       },
@@ -135,7 +135,7 @@ describe.each(STORE_KINDS)("images at ingest (%s store)", (kind) => {
     expect(problem("page")).toMatch(/not an image/i);
     expect(problem("svg")).toMatch(/SVG images are not accepted/);
     expect(problem("bomb")).toMatch(/40000×40000 pixels/);
-    expect(problem("slow")).toMatch(/did not answer within 0\.6 s.*gave up after 2 attempts/);
+    expect(problem("slow")).toMatch(/did not answer within 3 s.*gave up after 2 attempts/);
     expect(problem("no-file")).toMatch(/scans\/absent\.png.*is not in/);
     expect(all.get("none")!.image.status).toBe("NONE");
     expect(slow.requests.length).toBe(2); // a transient failure is retried up to the limit
@@ -168,7 +168,8 @@ describe.each(STORE_KINDS)("images at ingest (%s store)", (kind) => {
 
   it("should ask a IIIF service for a 448-pixel rendition, not the full-size image", async () => {
     const paths = host.requests.map((q) => q.path).filter((p) => p.startsWith("/iiif/"));
-    expect(paths).toEqual(["/iiif/work-9/info.json", "/iiif/work-9/full/!448,448/0/default.jpg"]);
+    // only the service description and the 448-pixel rendition are asked for (a loaded machine may repeat one after a timeout)
+    expect(new Set(paths)).toEqual(new Set(["/iiif/work-9/info.json", "/iiif/work-9/full/!448,448/0/default.jpg"]));
     const image = (await works()).get("iiif")!.image;
     expect(image).toMatchObject({ width: 448, height: 336, sourceUrl: `${host.url}/iiif/work-9` });
   });
