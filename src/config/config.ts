@@ -47,6 +47,8 @@ export interface ModelConfig {
   readonly threads: number;
   readonly batchSize: number;
   readonly modelsDir: string;
+  /** Base URL of the Hugging Face Hub or a mirror that `vitrine model fetch` downloads from (HF_ENDPOINT). */
+  readonly hubEndpoint: string;
 }
 
 export interface WorkerConfig {
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       threads: int(env, "VITRINE_MODEL_THREADS", 0),
       batchSize: int(env, "VITRINE_MODEL_BATCH", 8, 1),
       modelsDir,
+      hubEndpoint: (url(env, "HF_ENDPOINT") ?? "https://huggingface.co").replace(/\/+$/, ""),
     },
     images: {
       maxBytes: int(env, "VITRINE_IMAGE_MAX_BYTES", 20 * 1024 * 1024, 1),
