@@ -1,0 +1,337 @@
+/**
+ * `vitrine model fetch` without `--url`: installs a ViTMAE model from the Hugging Face Hub (or a
+ * mirror, HF_ENDPOINT; or a folder, `--from`) with no Python. Three files of the repository —
+ * config.json, preprocessor_config.json, model.safetensors — are downloaded from
+ * `{endpoint}/{repo}/resolve/{revision}/{file}`, checked, turned into the mask-free encoder graph
+ * (vitmae-graph.ts) and installed with a manifest (model-manifest.ts).
+ *
+ * Download: a HEAD request without following redirects reads what the Hub declares — the commit
+ * (`X-Repo-Commit`; the other files are then fetched at that commit, so all three come from one
+ * revision), and for LFS files the SHA-256 (`X-Linked-Etag`) and size (`X-Linked-Size`); the GET
+ * follows the redirect to the CDN and is resumable (model-fetcher.ts: `.part` + Range). Sizes and
+ * SHA-256 are checked against what was declared (or a pin) and recorded.
+ *
+ * Install: the model is written in a staging folder beside the destination, loaded and run by
+ * onnxruntime there, then renamed into place (external data file, model, manifest). On any failure
+ * before that — a bad checksum, a cut download, an unsupported config, a missing tensor — the
+ * staging folder is deleted and the installed model is not touched. Downloads are kept in a cache
+ * folder beside the model until an install succeeds, so a failed run resumes where it stopped.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { request } from "undici";
+import { ChecksumMismatchError, ModelFetchError, fetchModel } from "./model-fetcher.ts";
+import { MANIFEST_FORMAT, manifestPathOf, writeManifest, type ManifestFile, type ModelManifest, type VitMaeArchitecture } from "./model-manifest.ts";
+import { parsePreprocessorConfig, type ImagePreprocessing } from "./image-preprocessing.ts";
+import { parseVitMaeConfig } from "./vitmae-config.ts";
+import { SafetensorsFile } from "./safetensors.ts";
+import { safetensorsVitMaeWeights } from "./vitmae-hub-weights.ts";
+import { ExternalDataWriter, buildVitMaeModel, vitMaeWeightBytes } from "./vitmae-graph.ts";
+import { encodeModel } from "./onnx-proto.ts";
+import { checkVitMae } from "./vitmae-check.ts";
+
+/** The repository `vitrine model fetch` installs by default. */
+export const DEFAULT_HUB_REPO = "facebook/vit-mae-base";
+/**
+ * The revision asked for by default. A branch: no commit of facebook/vit-mae-base could be verified
+ * offline when this was written, so the commit the Hub reports is recorded in the manifest instead.
+ */
+export const DEFAULT_HUB_REVISION = "main";
+/** The three files read from a repository or a folder. */
+export const HUB_FILES = ["config.json", "preprocessor_config.json", "model.safetensors"] as const;
+export type HubFile = (typeof HUB_FILES)[number];
+
+/** Above this many bytes of weights the graph is written with ONNX external data (protobuf's limit is 2 GB). */
+export const EXTERNAL_DATA_THRESHOLD = 1.5 * 1024 ** 3;
+
+/** Options of installHubModel. */
+export interface HubInstallOptions {
+  /** Final path of the .onnx model (config.model.path); the manifest and any `.data` file go beside it. */
+  readonly out: string;
+  /** Hub base URL (config.model.hubEndpoint, from HF_ENDPOINT). */
+  readonly endpoint: string;
+  readonly repo?: string;
+  readonly revision?: string;
+  /** Read the three files from this folder instead of downloading them. */
+  readonly from?: string;
+  /** Expected SHA-256 of files (hex), checked in addition to what the Hub declares. */
+  readonly sha256?: Partial<Record<HubFile, string>>;
+  /** Weights in a `.data` file beside the model: true, false, or "auto" (above EXTERNAL_DATA_THRESHOLD). Default "auto". */
+  readonly externalData?: boolean | "auto";
+  /** Where progress bars go; false for none. Default process.stderr. */
+  readonly progress?: NodeJS.WriteStream | false;
+  /** Called with one line per step (downloads, checks, install). */
+  readonly log?: (line: string) => void;
+}
+
+/** What installHubModel installed. */
+export interface HubInstallResult {
+  readonly modelPath: string;
+  readonly manifestPath: string;
+  readonly manifest: ModelManifest;
+}
+
+/** The Hub answered something unusable (not found, bad status, size mismatch); the message says what to do. */
+export class HubError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HubError";
+  }
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `{endpoint}/{repo}/resolve/{revision}/{file}`, each path segment encoded. */
+export function hubFileUrl(endpoint: string, repo: string, revision: string, file: string): string {
+  const repoPath = repo.split("/").map(encodeURIComponent).join("/");
+  return `${endpoint.replace(/\/+$/, "")}/${repoPath}/resolve/${encodeURIComponent(revision)}/${file}`;
+}
+
+/** What a HEAD of a Hub file declares. */
+interface HubFileInfo {
+  readonly commit: string | undefined;
+  readonly sha256: string | undefined;
+  readonly size: number | undefined;
+}
+
+async function headHubFile(url: string, file: string, repo: string, revision: string): Promise<HubFileInfo> {
+  let response;
+  try {
+    response = await request(url, { method: "HEAD", maxRedirections: 0, headers: { "user-agent": "vitrine" } });
+  } catch (e) {
+    throw new HubError(`Cannot reach ${url}: ${e instanceof Error ? e.message : String(e)}. Check the network or HF_ENDPOINT.`);
+  }
+  await response.body.dump().catch(() => undefined);
+  const status = response.statusCode;
+  if (status === 401 || status === 403 || status === 404) {
+    throw new HubError(
+      `${file} of ${repo} at revision "${revision}" was not found (HTTP ${status} from ${url}). Check --repo and --revision ` +
+        `(vitrine sends no token, so private or gated repositories cannot be read: download the files and use --from DIR).`,
+    );
+  }
+  if (status >= 400) throw new HubError(`The Hub answered HTTP ${status} for ${url}; try again later.`);
+  const h = response.headers;
+  const etag = (header(h, "x-linked-etag") ?? "").replace(/^W\//, "").replace(/"/g, "").toLowerCase();
+  const linkedSize = header(h, "x-linked-size");
+  const length = status >= 300 ? undefined : header(h, "content-length");
+  const size = linkedSize !== undefined ? Number(linkedSize) : length !== undefined ? Number(length) : undefined;
+  return { commit: header(h, "x-repo-commit"), sha256: HEX64.test(etag) ? etag : undefined, size: Number.isSafeInteger(size) ? size : undefined };
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+async function describe(file: string, name: string): Promise<ManifestFile> {
+  return { name, bytes: (await stat(file)).size, sha256: await sha256File(file) };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Where downloads of one repository and revision wait until an install succeeds. */
+function cacheDirOf(out: string, repo: string, revision: string): string {
+  return path.join(path.dirname(out), ".hub-cache", `${repo.replace(/\//g, "--")}`, revision.replace(/[^\w.-]/g, "_"));
+}
+
+function checkPin(file: HubFile, actual: string, pins: HubInstallOptions["sha256"]): void {
+  const pin = pins?.[file]?.trim().toLowerCase();
+  if (pin !== undefined && pin !== actual) {
+    throw new ModelFetchError(`Checksum mismatch for ${file}: expected sha256 ${pin}, got ${actual}. Check the --sha256 value, --repo and --revision.`);
+  }
+}
+
+/** Downloads the three files (see the module comment); returns their local paths, descriptions and the commit. */
+async function download(
+  options: HubInstallOptions,
+  repo: string,
+  revision: string,
+  log: (line: string) => void,
+): Promise<{ paths: Record<HubFile, string>; files: ManifestFile[]; commit: string | null; cacheDir: string }> {
+  const cacheDir = cacheDirOf(options.out, repo, revision);
+  await mkdir(cacheDir, { recursive: true });
+  let commit: string | null = null;
+  const paths = {} as Record<HubFile, string>;
+  const files: ManifestFile[] = [];
+  for (const file of HUB_FILES) {
+    const url = hubFileUrl(options.endpoint, repo, commit ?? revision, file);
+    const info = await headHubFile(url, file, repo, revision);
+    if (commit === null && info.commit) {
+      commit = info.commit;
+      if (commit !== revision) log(`${repo}: revision "${revision}" is commit ${commit}; all files are read at that commit`);
+    }
+    const local = path.join(cacheDir, file);
+    const pin = options.sha256?.[file]?.trim().toLowerCase();
+    const expected = info.sha256 ?? pin;
+    if (expected && (await exists(local)) && (await sha256File(local)) === expected) {
+      log(`${file}: already downloaded (sha256 ${expected})`);
+    } else {
+      const result = await fetchModel({
+        url,
+        out: local,
+        sha256: expected,
+        progress: file === "model.safetensors" ? options.progress : false,
+      }).catch((e: unknown) => {
+        if (!(e instanceof ChecksumMismatchError)) throw e;
+        throw new ChecksumMismatchError(
+          e.expected,
+          e.actual,
+          `${file} (${info.sha256 ? "as the Hub declares it" : "as --sha256 pins it"})`,
+          `The download was deleted and nothing was installed. Run the command again; if it fails the same way, ${options.endpoint} serves a damaged file.`,
+        );
+      });
+      if (info.size !== undefined && result.bytes !== info.size) {
+        await rm(local, { force: true });
+        throw new ModelFetchError(`${file}: downloaded ${result.bytes} bytes but the Hub declares ${info.size}. The download was deleted; run the command again.`);
+      }
+      log(`${file}: ${result.bytes} bytes, sha256 ${result.sha256}${info.sha256 ? " (as the Hub declares)" : ""}${result.resumedFrom > 0 ? `, resumed from ${result.resumedFrom} bytes` : ""}`);
+    }
+    const described = await describe(local, file);
+    if (info.sha256 && described.sha256 !== info.sha256) throw new ModelFetchError(`Checksum mismatch for ${file}: the Hub declares sha256 ${info.sha256}, the file has ${described.sha256}.`);
+    checkPin(file, described.sha256, options.sha256);
+    paths[file] = local;
+    files.push(described);
+  }
+  return { paths, files, commit, cacheDir };
+}
+
+async function readJson(file: string, name: string): Promise<unknown> {
+  const text = await readFile(file, "utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new HubError(`${name} is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+  }
+}
+
+/** The preprocessing must produce the input size the architecture was built for. */
+function checkPreprocessing(pre: ImagePreprocessing, arch: VitMaeArchitecture): void {
+  if (pre.width !== arch.imageSize || pre.height !== arch.imageSize) {
+    throw new HubError(
+      `preprocessor_config.json resizes to ${pre.width}×${pre.height} but config.json's "image_size" is ${arch.imageSize}: the files do not belong together. Check --repo and --revision.`,
+    );
+  }
+}
+
+/**
+ * Downloads (or reads from `from`), checks and installs a ViTMAE model; see the module comment.
+ * Errors: HubError (not found, size, files that do not belong together), ModelFetchError and
+ * ChecksumMismatchError (downloads), ModelConfigError (config.json), PreprocessingConfigError,
+ * SafetensorsError and CheckpointMismatchError (weights). None of them touches the installed model.
+ */
+export async function installHubModel(options: HubInstallOptions): Promise<HubInstallResult> {
+  const log = options.log ?? (() => undefined);
+  const out = path.resolve(options.out);
+  const repo = options.repo ?? DEFAULT_HUB_REPO;
+  const revision = options.revision ?? DEFAULT_HUB_REVISION;
+  await mkdir(path.dirname(out), { recursive: true });
+
+  let paths: Record<HubFile, string>;
+  let files: ManifestFile[];
+  let commit: string | null = null;
+  let cacheDir: string | undefined;
+  if (options.from) {
+    const dir = path.resolve(options.from);
+    paths = Object.fromEntries(HUB_FILES.map((f) => [f, path.join(dir, f)])) as Record<HubFile, string>;
+    const missing = [];
+    for (const f of HUB_FILES) if (!(await exists(paths[f]))) missing.push(f);
+    if (missing.length > 0) throw new HubError(`${dir} lacks ${missing.join(", ")}: --from needs config.json, preprocessor_config.json and model.safetensors.`);
+    files = [];
+    for (const f of HUB_FILES) {
+      const described = await describe(paths[f], f);
+      checkPin(f, described.sha256, options.sha256);
+      files.push(described);
+    }
+  } else {
+    ({ paths, files, commit, cacheDir } = await download(options, repo, revision, log));
+  }
+
+  const architecture = parseVitMaeConfig(await readJson(paths["config.json"], "config.json"));
+  const preprocessing = parsePreprocessorConfig(await readJson(paths["preprocessor_config.json"], "preprocessor_config.json"));
+  checkPreprocessing(preprocessing, architecture);
+  log(
+    `config: ViTMAE ${architecture.imageSize}px / ${architecture.patchSize}px patches, hidden ${architecture.hiddenSize}, ${architecture.numHiddenLayers} layers, ` +
+      `${architecture.numAttentionHeads} heads, MLP ${architecture.intermediateSize}, eps ${architecture.layerNormEps}; preprocessing ${preprocessing.width}×${preprocessing.height} ${preprocessing.resample}`,
+  );
+
+  const staging = path.join(path.dirname(out), `.vitrine-install-${process.pid}-${Date.now()}`);
+  const name = path.basename(out);
+  const stagedModel = path.join(staging, name);
+  const dataName = `${name}.data`;
+  const stagedData = path.join(staging, dataName);
+  const weightBytes = vitMaeWeightBytes(architecture);
+  const external = options.externalData === true || ((options.externalData ?? "auto") === "auto" && weightBytes > EXTERNAL_DATA_THRESHOLD);
+  await mkdir(staging, { recursive: true });
+  try {
+    const checkpoint = SafetensorsFile.open(paths["model.safetensors"]);
+    try {
+      const weights = safetensorsVitMaeWeights(checkpoint, architecture);
+      const build = {
+        name: repo.split("/").pop() ?? "vit-mae",
+        producerVersion: "vitmae-graph",
+        docString: `ViTMAE encoder of ${options.from ? path.resolve(options.from) : `${repo}@${commit ?? revision}`} (masking removed), written by vitrine model fetch.`,
+      };
+      const started = performance.now();
+      if (external) {
+        const writer = new ExternalDataWriter(stagedData, dataName);
+        try {
+          const bytes = encodeModel(buildVitMaeModel(architecture, weights, { ...build, sink: writer.sink }));
+          await writeFile(stagedModel, bytes);
+        } finally {
+          writer.close();
+        }
+      } else {
+        const bytes = encodeModel(buildVitMaeModel(architecture, weights, build));
+        await writeFile(stagedModel, bytes);
+      }
+      log(`graph: written in ${((performance.now() - started) / 1000).toFixed(1)} s (${(weightBytes / 1e6).toFixed(1)} MB of fp32 weights${external ? `, in ${dataName}` : ""})`);
+    } finally {
+      checkpoint.close();
+    }
+
+    const check = await checkVitMae(stagedModel, architecture);
+    if (!check.ok) {
+      throw new HubError(`The written model returns ${check.tokens} tokens${check.deterministic ? "" : ", different on two runs"} instead of ${check.expectedTokens}: this is a bug in vitrine, please report it.`);
+    }
+    log(`check: "last_hidden_state" [1, ${check.tokens}, ${check.hidden}] on a fixed input, identical on two runs`);
+
+    const modelFile = await describe(stagedModel, name);
+    const manifest: ModelManifest = {
+      format: MANIFEST_FORMAT,
+      source: options.from ? "dir" : "hub",
+      repo: options.from ? (options.repo ?? null) : repo,
+      requestedRevision: options.from ? (options.revision ?? null) : revision,
+      revision: commit,
+      origin: options.from ? path.resolve(options.from) : options.endpoint,
+      files,
+      model: { file: name, bytes: modelFile.bytes, sha256: modelFile.sha256, precision: "fp32", ...(external ? { data: await describe(stagedData, dataName) } : {}) },
+      architecture,
+      preprocessing,
+      installedAt: new Date().toISOString(),
+    };
+    await writeManifest(stagedModel, manifest);
+
+    // Into place: the weights first, the model that points at them, then the manifest that describes both.
+    if (external) await rename(stagedData, `${out}.data`);
+    await rename(stagedModel, out);
+    await rename(manifestPathOf(stagedModel), manifestPathOf(out));
+    if (!external) await rm(`${out}.data`, { force: true });
+    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+    return { modelPath: out, manifestPath: manifestPathOf(out), manifest };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
