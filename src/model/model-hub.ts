@@ -19,7 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { request } from "undici";
 import { ChecksumMismatchError, ModelFetchError, fetchModel } from "./model-fetcher.ts";
@@ -208,6 +208,18 @@ async function download(
   return { paths, files, commit, cacheDir };
 }
 
+/** Deletes a revision's downloads, then the repository and cache folders when nothing else is in them. */
+async function removeCache(cacheDir: string): Promise<void> {
+  await rm(cacheDir, { recursive: true, force: true });
+  for (const parent of [path.dirname(cacheDir), path.dirname(path.dirname(cacheDir))]) {
+    try {
+      await rmdir(parent);
+    } catch {
+      return; // not empty: other downloads wait there
+    }
+  }
+}
+
 async function readJson(file: string, name: string): Promise<unknown> {
   const text = await readFile(file, "utf8");
   try {
@@ -329,7 +341,7 @@ export async function installHubModel(options: HubInstallOptions): Promise<HubIn
     await rename(stagedModel, out);
     await rename(manifestPathOf(stagedModel), manifestPathOf(out));
     if (!external) await rm(`${out}.data`, { force: true });
-    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+    if (cacheDir) await removeCache(cacheDir);
     return { modelPath: out, manifestPath: manifestPathOf(out), manifest };
   } finally {
     await rm(staging, { recursive: true, force: true });
