@@ -43,8 +43,11 @@ export const DEFAULT_HUB_REVISION = "main";
 export const HUB_FILES = ["config.json", "preprocessor_config.json", "model.safetensors"] as const;
 export type HubFile = (typeof HUB_FILES)[number];
 
-/** Above this many bytes of weights the graph is written with ONNX external data (protobuf's limit is 2 GB). */
-export const EXTERNAL_DATA_THRESHOLD = 1.5 * 1024 ** 3;
+/**
+ * Above this many bytes of weights the graph is written with ONNX external data (protobuf's limit is
+ * 2 GB; an inline model is built in memory, so large, 1.2 GB, goes external too, base, 343 MB, inline).
+ */
+export const EXTERNAL_DATA_THRESHOLD = 512 * 1024 ** 2;
 
 /** Options of installHubModel. */
 export interface HubInstallOptions {
@@ -103,12 +106,24 @@ interface HubFileInfo {
 
 async function headHubFile(url: string, file: string, repo: string, revision: string): Promise<HubFileInfo> {
   let response;
-  try {
-    response = await request(url, { method: "HEAD", maxRedirections: 0, headers: { "user-agent": "vitrine" } });
-  } catch (e) {
-    throw new HubError(`Cannot reach ${url}: ${e instanceof Error ? e.message : String(e)}. Check the network or HF_ENDPOINT.`);
+  let target = url;
+  let commit: string | undefined;
+  // Relative redirects (a renamed repository, the Hub's own resolve cache) are followed, as the Hub's
+  // clients do; a redirect to another host (the CDN of an LFS file) is not: its headers are the Hub's.
+  for (let hop = 0; ; hop++) {
+    try {
+      response = await request(target, { method: "HEAD", maxRedirections: 0, headers: { "user-agent": "vitrine" } });
+    } catch (e) {
+      throw new HubError(`Cannot reach ${target}: ${e instanceof Error ? e.message : String(e)}. Check the network or HF_ENDPOINT.`);
+    }
+    await response.body.dump().catch(() => undefined);
+    commit ??= header(response.headers, "x-repo-commit");
+    const location = header(response.headers, "location");
+    if (response.statusCode < 300 || response.statusCode >= 400 || !location || hop >= 5) break;
+    const next = new URL(location, target);
+    if (next.origin !== new URL(target).origin || header(response.headers, "x-linked-etag")) break;
+    target = next.href;
   }
-  await response.body.dump().catch(() => undefined);
   const status = response.statusCode;
   if (status === 401 || status === 403 || status === 404) {
     throw new HubError(
@@ -122,7 +137,7 @@ async function headHubFile(url: string, file: string, repo: string, revision: st
   const linkedSize = header(h, "x-linked-size");
   const length = status >= 300 ? undefined : header(h, "content-length");
   const size = linkedSize !== undefined ? Number(linkedSize) : length !== undefined ? Number(length) : undefined;
-  return { commit: header(h, "x-repo-commit"), sha256: HEX64.test(etag) ? etag : undefined, size: Number.isSafeInteger(size) ? size : undefined };
+  return { commit: header(h, "x-repo-commit") ?? commit, sha256: HEX64.test(etag) ? etag : undefined, size: Number.isSafeInteger(size) ? size : undefined };
 }
 
 async function sha256File(file: string): Promise<string> {
@@ -211,11 +226,16 @@ async function download(
 /** Deletes a revision's downloads, then the repository and cache folders when nothing else is in them. */
 async function removeCache(cacheDir: string): Promise<void> {
   await rm(cacheDir, { recursive: true, force: true });
-  for (const parent of [path.dirname(cacheDir), path.dirname(path.dirname(cacheDir))]) {
+  await pruneEmpty(path.dirname(cacheDir));
+}
+
+/** Removes `dir` and its two parents (repository, cache) while they are empty. */
+async function pruneEmpty(dir: string): Promise<void> {
+  for (const folder of [dir, path.dirname(dir), path.dirname(path.dirname(dir))]) {
     try {
-      await rmdir(parent);
+      await rmdir(folder);
     } catch {
-      return; // not empty: other downloads wait there
+      return; // not empty (downloads to resume wait there) or already gone
     }
   }
 }
@@ -268,7 +288,12 @@ export async function installHubModel(options: HubInstallOptions): Promise<HubIn
       files.push(described);
     }
   } else {
-    ({ paths, files, commit, cacheDir } = await download(options, repo, revision, log));
+    try {
+      ({ paths, files, commit, cacheDir } = await download(options, repo, revision, log));
+    } catch (e) {
+      await pruneEmpty(cacheDirOf(out, repo, revision));
+      throw e;
+    }
   }
 
   const architecture = parseVitMaeConfig(await readJson(paths["config.json"], "config.json"));

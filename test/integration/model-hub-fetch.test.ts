@@ -179,6 +179,22 @@ describe("model fetch from the Hub", () => {
     expect(snapshot(modelPath)).toBe(before);
   });
 
+  it("should follow the Hub's relative redirects of small files, and say when a repository or revision does not exist", async () => {
+    hub.files.get("config.json")!.viaResolveCache = true;
+    hub.files.get("preprocessor_config.json")!.viaResolveCache = true;
+    const { manifest } = await install();
+    expect(manifest.revision).toBe(hub.commit);
+    expect(hub.requests.some((r) => r.path.startsWith("/api/resolve-cache/models/facebook/vit-mae-base/"))).toBe(true);
+
+    const before = snapshot(modelPath);
+    const missingRepo = await install({ repo: "facebook/vit-mae-nope" }).catch((e: unknown) => e);
+    expect((missingRepo as Error).message).toMatch(/config\.json of facebook\/vit-mae-nope at revision "main" was not found \(HTTP 404 .*Check --repo and --revision/);
+    const missingRevision = await install({ revision: "v9" }).catch((e: unknown) => e);
+    expect((missingRevision as Error).message).toMatch(/at revision "v9" was not found/);
+    expect(snapshot(modelPath)).toBe(before);
+    expect(files(path.dirname(modelPath))).toEqual(["vit-mae-base.manifest.json", "vit-mae-base.onnx"]);
+  });
+
   it("should read half-precision (BF16) weights", async () => {
     serve(tinyRepoFiles(SEED, { dtype: "BF16" }));
     await install();

@@ -4,7 +4,8 @@
  * every answer carries `X-Repo-Commit`; a small file is answered directly (200, ETag of the git
  * blob, not a SHA-256); an LFS file (`lfs: true`) is answered with a 302 to a CDN path plus
  * `X-Linked-Etag` (its SHA-256 in quotes) and `X-Linked-Size`, and the CDN path serves the bytes
- * with Range support. The test can declare a wrong SHA-256 and cut one download short.
+ * with Range support; a small file may instead be answered with a relative 307 to the Hub's resolve
+ * cache. The test can declare a wrong SHA-256 and cut one download short.
  */
 import { createHash } from "node:crypto";
 import http from "node:http";
@@ -19,6 +20,8 @@ export interface HubServerFile {
   declaredSha256?: string;
   /** Destroy the connection after this many body bytes of the next CDN download, once. */
   cutAfterBytes?: number;
+  /** Answer a small file with a relative 307 to `/api/resolve-cache/...`, as the Hub now does, and serve it there. */
+  viaResolveCache?: boolean;
 }
 
 /** A running stand-in. */
@@ -66,6 +69,12 @@ export async function startHubServer(repo: string, files: Record<string, HubServ
       }
       return void res.end(rest);
     }
+    const cached = /^\/api\/resolve-cache\/models\/(.+)\/([0-9a-f]{40})\/([^/]+)$/.exec(url.pathname);
+    if (cached && cached[1] === repo && cached[2] === commit && table.has(decodeURIComponent(cached[3]))) {
+      const body = table.get(decodeURIComponent(cached[3]))!.body;
+      res.writeHead(200, { "content-length": body.length, "x-repo-commit": commit });
+      return void res.end(req.method === "HEAD" ? undefined : body);
+    }
     const prefix = `/${repo}/resolve/`;
     if (!url.pathname.startsWith(prefix)) return void res.writeHead(404).end();
     const [revision, ...rest] = url.pathname.slice(prefix.length).split("/");
@@ -85,6 +94,9 @@ export async function startHubServer(repo: string, files: Record<string, HubServ
         })
         .end();
       return;
+    }
+    if (file.viaResolveCache) {
+      return void res.writeHead(307, { location: `/api/resolve-cache/models/${repo}/${commit}/${encodeURIComponent(name)}`, "x-repo-commit": commit }).end();
     }
     res.writeHead(200, {
       "content-length": file.body.length,

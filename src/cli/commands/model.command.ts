@@ -96,7 +96,7 @@ export function registerModelCommands(program: Command, getConfig: () => Config)
     .option("--from <dir>", "read config.json, preprocessor_config.json and model.safetensors from this folder instead of the Hub")
     .option("--url <url>", "download a ready ONNX export instead (run `vitrine model prepare` on any torch export first)")
     .option("--sha256 <hex>", "expected SHA-256 of model.safetensors (or of the --url file)")
-    .option("--external-data", "write the weights to a .data file beside the model (automatic above 1.5 GB, e.g. vit-mae-huge)", false)
+    .option("--external-data", "write the weights to a .data file beside the model (automatic above 512 MB: vit-mae-large and -huge)", false)
     .option("--out <file>", "destination (default: VITRINE_MODEL_PATH, i.e. <models folder>/vit-mae-base.onnx)")
     .action(async (opts: { repo: string; revision: string; from?: string; url?: string; sha256?: string; externalData: boolean; out?: string }) => {
       const config = getConfig();
