@@ -41,6 +41,7 @@ export const DEFAULT_HUB_REPO = "facebook/vit-mae-base";
 export const DEFAULT_HUB_REVISION = "main";
 /** The three files read from a repository or a folder. */
 export const HUB_FILES = ["config.json", "preprocessor_config.json", "model.safetensors"] as const;
+/** One of HUB_FILES. */
 export type HubFile = (typeof HUB_FILES)[number];
 
 /**

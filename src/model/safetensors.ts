@@ -31,6 +31,7 @@ const DTYPE_BYTES: Readonly<Record<string, number>> = {
 
 /** The dtypes readFloat32 converts. */
 export const FLOAT_DTYPES = ["F32", "F16", "BF16"] as const;
+/** A floating-point dtype vitrine reads and writes. */
 export type FloatDtype = (typeof FLOAT_DTYPES)[number];
 
 /** Largest header accepted (the format's own readers stop at 100 MB). */

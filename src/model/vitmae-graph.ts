@@ -319,6 +319,7 @@ export class ExternalDataWriter {
     return this.offset;
   }
 
+  /** Appends one tensor's bytes to the data file and returns its TensorProto, which points at them. */
   readonly sink: InitializerSink = (name, dims, data) => {
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     let done = 0;
@@ -338,6 +339,7 @@ export class ExternalDataWriter {
     return t;
   };
 
+  /** Closes the data file. */
   close(): void {
     closeSync(this.fd);
   }
