@@ -19,7 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { request } from "undici";
 import { ChecksumMismatchError, ModelFetchError, fetchModel } from "./model-fetcher.ts";
@@ -224,6 +224,27 @@ async function download(
   return { paths, files, commit, cacheDir };
 }
 
+const STAGING = /^\.vitrine-install-(\d+)-\d+$/;
+
+/** Deletes staging folders left by installs whose process is gone (killed mid-install). */
+async function removeStaleStaging(dir: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    const m = STAGING.exec(entry);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === "EPERM";
+      }
+    }
+    if (!alive) await rm(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
+
 /** Deletes a revision's downloads, then the repository and cache folders when nothing else is in them. */
 async function removeCache(cacheDir: string): Promise<void> {
   await rm(cacheDir, { recursive: true, force: true });
@@ -271,6 +292,7 @@ export async function installHubModel(options: HubInstallOptions): Promise<HubIn
   const repo = options.repo ?? DEFAULT_HUB_REPO;
   const revision = options.revision ?? DEFAULT_HUB_REVISION;
   await mkdir(path.dirname(out), { recursive: true });
+  await removeStaleStaging(path.dirname(out));
 
   let paths: Record<HubFile, string>;
   let files: ManifestFile[];

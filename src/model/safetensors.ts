@@ -9,6 +9,7 @@
  * float32. The writer builds a whole file in memory: it is meant for tests and small files.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { endianness } from "node:os";
 
 /** Bytes per element of the dtypes the format defines. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
@@ -115,6 +116,8 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
   return { tensors, metadata, dataStart };
 }
 
+const LITTLE_ENDIAN = endianness() === "LE";
+
 /** IEEE half-precision bits → float. */
 function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
@@ -129,6 +132,8 @@ function halfToFloat(h: number): number {
 export function decodeFloats(bytes: Uint8Array, dtype: string): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (dtype === "F32") {
+    // one copy on little-endian machines (all that Node supports in practice), element by element otherwise
+    if (LITTLE_ENDIAN) return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const out = new Float32Array(bytes.byteLength / 4);
     for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
     return out;

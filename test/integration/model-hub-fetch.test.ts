@@ -209,7 +209,12 @@ describe("model fetch from the Hub", () => {
     mkdirSync(source, { recursive: true });
     for (const [name, body] of Object.entries(tinyRepoFiles(SEED))) writeFileSync(path.join(source, name), body);
     hub.requests.length = 0;
+    // a staging folder left by a killed install (its process is gone) is cleared; pid 2^22 + 1 is above Linux's pid_max
+    const stale = path.join(path.dirname(modelPath), ".vitrine-install-4194305-1");
+    mkdirSync(stale);
+    writeFileSync(path.join(stale, "vit-mae-base.onnx"), "half a model");
     const { manifest } = await install({ from: source, externalData: true });
+    expect(existsSync(stale)).toBe(false);
     expect(hub.requests).toEqual([]);
     expect(manifest).toMatchObject({ source: "dir", origin: source, revision: null });
     expect(files(path.dirname(modelPath)).filter((f) => !f.startsWith("."))).toEqual(["vit-mae-base.manifest.json", "vit-mae-base.onnx", "vit-mae-base.onnx.data"]);
