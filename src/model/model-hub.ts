@@ -126,6 +126,8 @@ async function headHubFile(url: string, file: string, repo: string, revision: st
     target = next.href;
   }
   const status = response.statusCode;
+  // a plain file server as a mirror may not answer HEAD: then nothing is declared, and the download is hashed and recorded
+  if (status === 405 || status === 501) return { commit, sha256: undefined, size: undefined };
   if (status === 401 || status === 403 || status === 404) {
     throw new HubError(
       `${file} of ${repo} at revision "${revision}" was not found (HTTP ${status} from ${url}). Check --repo and --revision ` +

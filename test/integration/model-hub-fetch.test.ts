@@ -85,6 +85,7 @@ describe("model fetch from the Hub", () => {
   beforeEach(() => {
     serve(tinyRepoFiles(SEED));
     hub.requests.length = 0;
+    hub.plain = false;
   });
 
   it("should install through HF_ENDPOINT (`vitrine model fetch`, no arguments) a model equal to the generator's ONNX of the same weights", async () => {
@@ -193,6 +194,14 @@ describe("model fetch from the Hub", () => {
     expect((missingRevision as Error).message).toMatch(/at revision "v9" was not found/);
     expect(snapshot(modelPath)).toBe(before);
     expect(files(path.dirname(modelPath))).toEqual(["vit-mae-base.manifest.json", "vit-mae-base.onnx"]);
+  });
+
+  it("should install from a plain static mirror (no HEAD, no Hub headers): checksums computed and recorded, no commit", async () => {
+    hub.plain = true;
+    const { manifest } = await install();
+    expect(manifest).toMatchObject({ source: "hub", revision: null, requestedRevision: "main", origin: hub.url });
+    expect(manifest.files.map((f) => f.sha256)).toEqual(Object.values(tinyRepoFiles(SEED)).map(sha256));
+    expect(maxAbsDiff(await hiddenStates(modelPath), referenceStates)).toBeLessThan(1e-6);
   });
 
   it("should read half-precision (BF16) weights", async () => {

@@ -5,7 +5,8 @@
  * blob, not a SHA-256); an LFS file (`lfs: true`) is answered with a 302 to a CDN path plus
  * `X-Linked-Etag` (its SHA-256 in quotes) and `X-Linked-Size`, and the CDN path serves the bytes
  * with Range support; a small file may instead be answered with a relative 307 to the Hub's resolve
- * cache. The test can declare a wrong SHA-256 and cut one download short.
+ * cache. The test can declare a wrong SHA-256, cut one download short, or turn it into a plain
+ * static file server (a simple mirror).
  */
 import { createHash } from "node:crypto";
 import http from "node:http";
@@ -32,6 +33,8 @@ export interface HubServer {
   readonly commit: string;
   /** Files by name; may be changed between requests. */
   readonly files: Map<string, HubServerFile>;
+  /** Behave as a plain static file server (no HEAD, no Range, no Hub headers, no redirects). */
+  plain: boolean;
   /** Every request: method, path and Range header. */
   readonly requests: { method: string; path: string; range: string | undefined }[];
   close(): Promise<void>;
@@ -80,6 +83,11 @@ export async function startHubServer(repo: string, files: Record<string, HubServ
     const [revision, ...rest] = url.pathname.slice(prefix.length).split("/");
     const name = rest.join("/");
     const file = table.get(name);
+    if (hub.plain) {
+      if (req.method === "HEAD") return void res.writeHead(405).end();
+      if (!file || revision !== "main") return void res.writeHead(404).end();
+      return void res.writeHead(200, { "content-length": file.body.length }).end(file.body);
+    }
     if ((revision !== "main" && revision !== commit) || !file) {
       return void res.writeHead(404, { "x-error-code": revision !== "main" && revision !== commit ? "RevisionNotFound" : "EntryNotFound" }).end();
     }
@@ -107,12 +115,14 @@ export async function startHubServer(repo: string, files: Record<string, HubServ
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const hub: HubServer = {
     url: `http://127.0.0.1:${port}`,
     repo,
     commit,
     files: table,
+    plain: false,
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return hub;
 }
