@@ -178,6 +178,8 @@ async function download(
   repo: string,
   revision: string,
   log: (line: string) => void,
+  /** Runs on the two small files before the weights are downloaded, so a config vitrine refuses costs no 448 MB. */
+  checkConfigs: (paths: Record<HubFile, string>) => Promise<void>,
 ): Promise<{ paths: Record<HubFile, string>; files: ManifestFile[]; commit: string | null; cacheDir: string }> {
   const cacheDir = cacheDirOf(options.out, repo, revision);
   await mkdir(cacheDir, { recursive: true });
@@ -185,6 +187,7 @@ async function download(
   const paths = {} as Record<HubFile, string>;
   const files: ManifestFile[] = [];
   for (const file of HUB_FILES) {
+    if (file === "model.safetensors") await checkConfigs(paths);
     const url = hubFileUrl(options.endpoint, repo, commit ?? revision, file);
     const info = await headHubFile(url, file, repo, revision);
     if (commit === null && info.commit) {
@@ -296,6 +299,18 @@ export async function installHubModel(options: HubInstallOptions): Promise<HubIn
   await mkdir(path.dirname(out), { recursive: true });
   await removeStaleStaging(path.dirname(out));
 
+  let configs: { architecture: VitMaeArchitecture; preprocessing: ImagePreprocessing } | undefined;
+  const checkConfigs = async (paths: Record<HubFile, string>): Promise<void> => {
+    const architecture = parseVitMaeConfig(await readJson(paths["config.json"], "config.json"));
+    const preprocessing = parsePreprocessorConfig(await readJson(paths["preprocessor_config.json"], "preprocessor_config.json"));
+    checkPreprocessing(preprocessing, architecture);
+    log(
+      `config: ViTMAE ${architecture.imageSize}px / ${architecture.patchSize}px patches, hidden ${architecture.hiddenSize}, ${architecture.numHiddenLayers} layers, ` +
+        `${architecture.numAttentionHeads} heads, MLP ${architecture.intermediateSize}, eps ${architecture.layerNormEps}; preprocessing ${preprocessing.width}×${preprocessing.height} ${preprocessing.resample}`,
+    );
+    configs = { architecture, preprocessing };
+  };
+
   let paths: Record<HubFile, string>;
   let files: ManifestFile[];
   let commit: string | null = null;
@@ -314,20 +329,14 @@ export async function installHubModel(options: HubInstallOptions): Promise<HubIn
     }
   } else {
     try {
-      ({ paths, files, commit, cacheDir } = await download(options, repo, revision, log));
+      ({ paths, files, commit, cacheDir } = await download(options, repo, revision, log, checkConfigs));
     } catch (e) {
       await pruneEmpty(cacheDirOf(out, repo, revision));
       throw e;
     }
   }
-
-  const architecture = parseVitMaeConfig(await readJson(paths["config.json"], "config.json"));
-  const preprocessing = parsePreprocessorConfig(await readJson(paths["preprocessor_config.json"], "preprocessor_config.json"));
-  checkPreprocessing(preprocessing, architecture);
-  log(
-    `config: ViTMAE ${architecture.imageSize}px / ${architecture.patchSize}px patches, hidden ${architecture.hiddenSize}, ${architecture.numHiddenLayers} layers, ` +
-      `${architecture.numAttentionHeads} heads, MLP ${architecture.intermediateSize}, eps ${architecture.layerNormEps}; preprocessing ${preprocessing.width}×${preprocessing.height} ${preprocessing.resample}`,
-  );
+  if (!configs) await checkConfigs(paths);
+  const { architecture, preprocessing } = configs!;
 
   const staging = path.join(path.dirname(out), `.vitrine-install-${process.pid}-${Date.now()}`);
   const name = path.basename(out);

@@ -153,7 +153,7 @@ describe("model fetch from the Hub", () => {
     expect(maxAbsDiff(await hiddenStates(modelPath), await hiddenStates(generateVitMae({ size: "tiny", seed: SEED + 1 })))).toBeLessThan(1e-6);
   });
 
-  it("should refuse an unsupported config.json naming every difference, and keep the installed model", async () => {
+  it("should refuse an unsupported config.json naming every difference, before downloading the weights, and keep the installed model", async () => {
     const before = snapshot(modelPath);
     serve(tinyRepoFiles(SEED, { config: { hidden_act: "gelu_new", qkv_bias: false, image_size: 230 } }));
     const error = await install().catch((e: unknown) => e);
@@ -163,6 +163,8 @@ describe("model fetch from the Hub", () => {
     expect(message).toMatch(/"qkv_bias" is false/);
     expect(message).toMatch(/"image_size" 230 is not a multiple of "patch_size" 16/);
     expect(snapshot(modelPath)).toBe(before);
+    // refused before the weights were downloaded
+    expect(hub.requests.filter((r) => r.path.includes("model.safetensors"))).toEqual([]);
   });
 
   it("should refuse weights with a missing or misshapen tensor, naming them, and keep the installed model", async () => {
