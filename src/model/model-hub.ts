@@ -9,7 +9,9 @@
  * (`X-Repo-Commit`; the other files are then fetched at that commit, so all three come from one
  * revision), and for LFS files the SHA-256 (`X-Linked-Etag`) and size (`X-Linked-Size`); the GET
  * follows the redirect to the CDN and is resumable (model-fetcher.ts: `.part` + Range). Sizes and
- * SHA-256 are checked against what was declared (or a pin) and recorded.
+ * SHA-256 are checked against what was declared (or a pin) and recorded. A plain static mirror
+ * that declares nothing works too: the files are hashed and recorded. config.json and
+ * preprocessor_config.json are checked before the weights are downloaded.
  *
  * Install: the model is written in a staging folder beside the destination, loaded and run by
  * onnxruntime there, then renamed into place (external data file, model, manifest). On any failure
@@ -181,7 +183,7 @@ async function download(
   /** Runs on the two small files before the weights are downloaded, so a config vitrine refuses costs no 448 MB. */
   checkConfigs: (paths: Record<HubFile, string>) => Promise<void>,
 ): Promise<{ paths: Record<HubFile, string>; files: ManifestFile[]; commit: string | null; cacheDir: string }> {
-  const cacheDir = cacheDirOf(options.out, repo, revision);
+  const cacheDir = cacheDirOf(path.resolve(options.out), repo, revision);
   await mkdir(cacheDir, { recursive: true });
   let commit: string | null = null;
   const paths = {} as Record<HubFile, string>;
@@ -197,8 +199,10 @@ async function download(
     const local = path.join(cacheDir, file);
     const pin = options.sha256?.[file]?.trim().toLowerCase();
     const expected = info.sha256 ?? pin;
+    let described: ManifestFile;
     if (expected && (await exists(local)) && (await sha256File(local)) === expected) {
       log(`${file}: already downloaded (sha256 ${expected})`);
+      described = await describe(local, file);
     } else {
       const result = await fetchModel({
         url,
@@ -219,9 +223,8 @@ async function download(
         throw new ModelFetchError(`${file}: downloaded ${result.bytes} bytes but the Hub declares ${info.size}. The download was deleted; run the command again.`);
       }
       log(`${file}: ${result.bytes} bytes, sha256 ${result.sha256}${info.sha256 ? " (as the Hub declares)" : ""}${result.resumedFrom > 0 ? `, resumed from ${result.resumedFrom} bytes` : ""}`);
+      described = { name: file, bytes: result.bytes, sha256: result.sha256 };
     }
-    const described = await describe(local, file);
-    if (info.sha256 && described.sha256 !== info.sha256) throw new ModelFetchError(`Checksum mismatch for ${file}: the Hub declares sha256 ${info.sha256}, the file has ${described.sha256}.`);
     checkPin(file, described.sha256, options.sha256);
     paths[file] = local;
     files.push(described);

@@ -180,6 +180,12 @@ describe("model fetch from the Hub", () => {
     expect((error as Error).message).toContain('"vit.encoder.layer.1.attention.attention.key.weight" is missing');
     expect((error as Error).message).toContain('"vit.encoder.layer.0.intermediate.dense.weight" is [32, 64]; config.json implies [64, 32]');
     expect(snapshot(modelPath)).toBe(before);
+    // the checked download waits in the cache: a second run does not fetch the weights again
+    hub.requests.length = 0;
+    const lines: string[] = [];
+    await install({ log: (line) => lines.push(line) }).catch(() => undefined);
+    expect(lines).toContain(`model.safetensors: already downloaded (sha256 ${sha256(hub.files.get("model.safetensors")!.body)})`);
+    expect(hub.requests.filter((r) => r.method === "GET" && r.path.includes("model.safetensors"))).toEqual([]);
   });
 
   it("should follow the Hub's relative redirects of small files, and say when a repository or revision does not exist", async () => {
