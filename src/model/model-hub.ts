@@ -52,6 +52,9 @@ export type HubFile = (typeof HUB_FILES)[number];
  */
 export const EXTERNAL_DATA_THRESHOLD = 512 * 1024 ** 2;
 
+/** metadata_props key of a model with external data: the SHA-256 of its `.data` file. */
+export const EXTERNAL_DATA_SHA256_KEY = "vitrine.external_data.sha256";
+
 /** Options of installHubModel. */
 export interface HubInstallOptions {
   /** Final path of the .onnx model (config.model.path); the manifest and any `.data` file go beside it. */
@@ -361,12 +364,15 @@ export async function installHubModel(options: HubInstallOptions): Promise<HubIn
       const started = performance.now();
       if (external) {
         const writer = new ExternalDataWriter(stagedData, dataName);
+        let model;
         try {
-          const bytes = encodeModel(buildVitMaeModel(architecture, weights, { ...build, sink: writer.sink }));
-          await writeFile(stagedModel, bytes);
+          model = buildVitMaeModel(architecture, weights, { ...build, sink: writer.sink });
         } finally {
           writer.close();
         }
+        // The .onnx file names its weights' digest, so its checksum (the encoder's model id) changes with them.
+        model.metadata_props = [{ key: EXTERNAL_DATA_SHA256_KEY, value: await sha256File(stagedData) }];
+        await writeFile(stagedModel, encodeModel(model));
       } else {
         const bytes = encodeModel(buildVitMaeModel(architecture, weights, build));
         await writeFile(stagedModel, bytes);

@@ -13,7 +13,8 @@ import { promisify } from "node:util";
 import ort from "onnxruntime-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/config.ts";
-import { installHubModel } from "../../src/model/model-hub.ts";
+import { EXTERNAL_DATA_SHA256_KEY, installHubModel } from "../../src/model/model-hub.ts";
+import { decodeModel } from "../../src/model/onnx-proto.ts";
 import { ChecksumMismatchError, ModelFetchError } from "../../src/model/model-fetcher.ts";
 import { manifestPathOf, type ModelManifest } from "../../src/model/model-manifest.ts";
 import { ModelConfigError } from "../../src/model/vitmae-config.ts";
@@ -236,6 +237,8 @@ describe("model fetch from the Hub", () => {
     expect(manifest).toMatchObject({ source: "dir", origin: source, revision: null });
     expect(files(path.dirname(modelPath)).filter((f) => !f.startsWith("."))).toEqual(["vit-mae-base.manifest.json", "vit-mae-base.onnx", "vit-mae-base.onnx.data"]);
     expect(manifest.model.data).toMatchObject({ name: "vit-mae-base.onnx.data", sha256: sha256(readFileSync(`${modelPath}.data`)) });
+    // the .onnx names its weights' digest, so the model checksum changes with the weights
+    expect(decodeModel(readFileSync(modelPath)).metadata_props).toEqual([{ key: EXTERNAL_DATA_SHA256_KEY, value: manifest.model.data!.sha256 }]);
     expect(readFileSync(modelPath).length).toBeLessThan(50_000); // the weights are not inline
     expect(maxAbsDiff(await hiddenStates(modelPath), referenceStates)).toBeLessThan(1e-6);
 
