@@ -268,6 +268,12 @@ describe("model fetch from the Hub", () => {
     expect(lines[2].vector).toEqual(vector);
     expect(lines[0].modelSha256).toBe(sha256(readFileSync(modelPath)));
     expect(lines[0].preprocessing).toEqual(JSON.parse(JSON.stringify(parsePreprocessorConfig(PREPROCESSOR_CONFIG))));
+
+    // without --json: one line per file, the name then the numbers
+    const plain = await run(process.execPath, ["bin/vitrine.js", "model", "embed", png], { cwd: ROOT, env: { ...process.env, VITRINE_MODEL_PATH: modelPath } });
+    const [name, numbers] = plain.stdout.trimEnd().split("\t");
+    expect(name).toBe(png);
+    expect(numbers.split(" ").map(Number)).toEqual(vector);
   });
 
   it("should read HF_ENDPOINT in the configuration, without a trailing slash, defaulting to the Hub", () => {
