@@ -67,6 +67,8 @@ export interface ModelConfig {
    * at 12 MP). VITRINE_IMAGE_EXACT_MAX_PIXELS, default 4 MP.
    */
   readonly exactResizeMaxPixels: number;
+  /** Base URL of the Hugging Face Hub or a mirror that `vitrine model fetch` downloads from (HF_ENDPOINT). */
+  readonly hubEndpoint: string;
 }
 
 export interface WorkerConfig {
@@ -190,6 +192,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       batchSize: int(env, "VITRINE_MODEL_BATCH", 8, 1),
       modelsDir,
       exactResizeMaxPixels: int(env, "VITRINE_IMAGE_EXACT_MAX_PIXELS", 4_000_000, 0),
+      hubEndpoint: (url(env, "HF_ENDPOINT") ?? "https://huggingface.co").replace(/\/+$/, ""),
     },
     images: {
       maxBytes: int(env, "VITRINE_IMAGE_MAX_BYTES", 20 * 1024 * 1024, 1),

@@ -62,7 +62,7 @@ function size(value: unknown): { width: number; height: number } {
   if (value && typeof value === "object") {
     const s = value as Record<string, unknown>;
     if (positive(s.height) && positive(s.width)) return { width: s.width, height: s.height };
-    if (positive(s.shortest_edge) && s.longest_edge === undefined) return { width: s.shortest_edge, height: s.shortest_edge };
+    // {"shortest_edge": N} keeps the aspect ratio (ViTImageProcessor itself refuses it): not a fixed size
   }
   throw new PreprocessingConfigError(
     `preprocessor_config.json: "size" ${JSON.stringify(value)} is not supported; vitrine resizes straight to a fixed size ({"height": H, "width": W} or one number).`,

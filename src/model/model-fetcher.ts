@@ -56,8 +56,10 @@ export class ChecksumMismatchError extends ModelFetchError {
     readonly expected: string,
     readonly actual: string,
     file: string,
+    /** What to do, after the hashes. */
+    advice = "The download was deleted; check the URL and the --sha256 value.",
   ) {
-    super(`Checksum mismatch for ${file}: expected sha256 ${expected}, got ${actual}. The download was deleted; check the URL and the --sha256 value.`);
+    super(`Checksum mismatch for ${file}: expected sha256 ${expected}, got ${actual}. ${advice}`);
     this.name = "ChecksumMismatchError";
   }
 }

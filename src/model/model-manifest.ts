@@ -7,7 +7,7 @@
  *
  * `models/vit-mae-base.onnx` → `models/vit-mae-base.manifest.json`.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import type { ImagePreprocessing } from "./image-preprocessing.ts";
 
 export const MANIFEST_FORMAT = "vitrine-model/1" as const;
@@ -53,6 +53,8 @@ export interface ModelManifest {
     readonly sha256: string;
     /** Weight precision of the graph: fp32, or int8 (dynamically quantized MatMul weights). */
     readonly precision: "fp32" | "int8";
+    /** The ONNX external data file beside the model (large models), when its weights are not inline. */
+    readonly data?: ManifestFile;
   };
   readonly architecture: VitMaeArchitecture;
   readonly preprocessing: ImagePreprocessing;
@@ -83,4 +85,11 @@ export async function readManifest(modelPath: string): Promise<ModelManifest | n
   const json = JSON.parse(text) as ModelManifest;
   if (json?.format !== MANIFEST_FORMAT) throw new Error(`${file} is not a vitrine model manifest (format ${JSON.stringify(json?.format)}).`);
   return json;
+}
+
+/** Writes `manifest` beside `modelPath` (callers install atomically: write in a staging folder, then rename). */
+export async function writeManifest(modelPath: string, manifest: ModelManifest): Promise<string> {
+  const file = manifestPathOf(modelPath);
+  await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  return file;
 }

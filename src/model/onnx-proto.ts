@@ -141,6 +141,8 @@ export interface TensorProto {
   name?: string;
   doc_string?: string;
   raw_data?: Uint8Array;
+  /** With data_location 1 (EXTERNAL): `location`, `offset`, `length` of the bytes in a file beside the model. */
+  external_data?: { key?: string; value?: string }[];
   data_location?: number;
   double_data?: number[];
 }

@@ -1,14 +1,25 @@
 /**
  * Runs a ViTMAE ONNX model on a fixed input and reports what the image encoder cares about: the
- * token count of `last_hidden_state` (197 = 1 CLS + (224/16)² patches without masking), its width,
- * and whether two runs on the same input give the same output (an export that kept the random
- * masking does not).
+ * token count of `last_hidden_state` (1 CLS + (image / patch)² patches without masking: 197 for
+ * 224-pixel images and 16-pixel patches), its width, and whether two runs on the same input give the
+ * same output (an export that kept the random masking does not, whatever its mask_ratio).
  */
 import ort from "onnxruntime-node";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
+import { expectedTokens } from "./model-manifest.ts";
 
-/** 1 CLS token + (224 / 16)² patch tokens. */
-export const VITMAE_UNMASKED_TOKENS = 197;
+/** Input and patch geometry of a ViTMAE model: image side, patch side, channels. */
+export interface VitMaeGeometry {
+  readonly imageSize: number;
+  readonly patchSize: number;
+  readonly numChannels?: number;
+}
+
+/** facebook/vit-mae-base's geometry: 224×224 RGB images, 16×16 patches. */
+export const DEFAULT_VITMAE_GEOMETRY: VitMaeGeometry = Object.freeze({ imageSize: 224, patchSize: 16, numChannels: 3 });
+
+/** 1 CLS token + (224 / 16)² patch tokens: the default geometry's token count. */
+export const VITMAE_UNMASKED_TOKENS = expectedTokens(DEFAULT_VITMAE_GEOMETRY);
 
 /** What checkVitMae found. */
 export interface VitMaeCheck {
@@ -20,7 +31,9 @@ export interface VitMaeCheck {
   readonly deterministic: boolean;
   /** All output names of the model. */
   readonly outputs: readonly string[];
-  /** tokens is 197 and the output is deterministic: what the encoder accepts. */
+  /** Tokens expected without masking: 1 + (imageSize / patchSize)². */
+  readonly expectedTokens: number;
+  /** tokens is expectedTokens and the output is deterministic: what the encoder accepts. */
   readonly ok: boolean;
 }
 
@@ -33,14 +46,20 @@ export class ModelCheckError extends Error {
 }
 
 /** A fixed pseudo-image: smooth values in the normalised pixel range, the same on every call. */
-function fixedInput(): Float32Array {
-  const data = new Float32Array(3 * 224 * 224);
+function fixedInput(length: number): Float32Array {
+  const data = new Float32Array(length);
   for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.001) * 2;
   return data;
 }
 
-/** Loads `model` (file bytes or a path) on the CPU and runs it twice on a fixed [1, 3, 224, 224] input. */
-export async function checkVitMae(model: Uint8Array | string): Promise<VitMaeCheck> {
+/**
+ * Loads `model` (file bytes or a path; a model with external data must be given by path) on the CPU
+ * and runs it twice on a fixed [1, channels, image, image] input of `geometry` (default 224/16, RGB).
+ */
+export async function checkVitMae(model: Uint8Array | string, geometry: VitMaeGeometry = DEFAULT_VITMAE_GEOMETRY): Promise<VitMaeCheck> {
+  const side = geometry.imageSize;
+  const channels = geometry.numChannels ?? 3;
+  const wanted = expectedTokens(geometry);
   let session: InferenceSession;
   try {
     session = typeof model === "string"
@@ -56,7 +75,7 @@ export async function checkVitMae(model: Uint8Array | string): Promise<VitMaeChe
       );
     }
     const run = async (): Promise<Tensor> => {
-      const out = await session.run({ pixel_values: new ort.Tensor("float32", fixedInput(), [1, 3, 224, 224]) }, ["last_hidden_state"]);
+      const out = await session.run({ pixel_values: new ort.Tensor("float32", fixedInput(channels * side * side), [1, channels, side, side]) }, ["last_hidden_state"]);
       return out.last_hidden_state;
     };
     const a = await run();
@@ -68,7 +87,7 @@ export async function checkVitMae(model: Uint8Array | string): Promise<VitMaeChe
     const db = b.data as Float32Array;
     const deterministic = da.length === db.length && da.every((v, i) => Object.is(v, db[i]));
     const tokens = a.dims[1];
-    return { tokens, hidden: a.dims[2], deterministic, outputs: [...session.outputNames], ok: tokens === VITMAE_UNMASKED_TOKENS && deterministic };
+    return { tokens, hidden: a.dims[2], deterministic, outputs: [...session.outputNames], expectedTokens: wanted, ok: tokens === wanted && deterministic };
   } finally {
     await session.release();
   }

@@ -1,14 +1,21 @@
 /**
  * `vitrine model prepare`: turns a ViTMAE ONNX export that kept the random masking of
- * ViTMAEEmbeddings.random_masking (output [batch, 50, hidden], different on every run) into one
- * that does not (output [batch, 197, hidden], deterministic).
+ * ViTMAEEmbeddings.random_masking into one that does not: output [batch, 1 + patches, hidden]
+ * (197 tokens for 224-pixel images and 16-pixel patches), identical on every run.
+ *
+ * Run it after **any** torch/Optimum export of a ViTMAE model: transformers' random_masking runs even
+ * with `mask_ratio=0.0`. With mask_ratio 0.75 (the config's default) the export keeps 49 of 196
+ * patches (50 tokens); with 0.0 it keeps all 196, but in a random order on every run (argsort of
+ * fresh noise), so the tokens come out shuffled and the export is still not deterministic. Both are
+ * handled the same way: the kept-patch gather is bypassed. (`vitrine model fetch` with no `--url`
+ * builds the encoder from the Hub's weights and needs none of this.)
  *
  * The masking subgraph is found by its structure, not by a number: a random op (RandomUniform[Like],
  * RandomNormal[Like], ...) whose output is sorted by a TopK (the export of `argsort(noise)`); the
  * TopK's indices go through a Slice (`ids_keep = ids_shuffle[:, :len_keep]`) and index-shaping ops
  * (Unsqueeze, Expand, Tile, Reshape, Cast) into the indices input of a Gather/GatherElements/GatherND
  * that selects the kept patch tokens. That gather is bypassed: its consumers read its data input,
- * i.e. all patch tokens in their natural order, which is what ViTMAE computes with mask_ratio 0.
+ * i.e. all patch tokens in their natural order, which is what the ViTMAE encoder computes without masking.
  *
  * The extra outputs `mask` and `ids_restore` are kept (same names, types and shapes) and made valid
  * for "nothing masked": `mask` is all zeros (0 = kept, as in ViTMAE) and `ids_restore` is the
@@ -30,7 +37,8 @@ import {
   type NodeProto,
   type TensorProto,
 } from "./onnx-proto.ts";
-import { VITMAE_UNMASKED_TOKENS, checkVitMae } from "./vitmae-check.ts";
+import { DEFAULT_VITMAE_GEOMETRY, checkVitMae, type VitMaeGeometry } from "./vitmae-check.ts";
+import { expectedTokens } from "./model-manifest.ts";
 
 /** The model has no random-masking subgraph that prepare knows how to remove. */
 export class MaskingNotFoundError extends Error {
@@ -218,6 +226,24 @@ function countOps(nodes: readonly NodeProto[]): string {
 }
 
 /**
+ * The export's geometry: image side and channels from the fixed dims of `pixel_values`, patch side
+ * from the kernel of the Conv that reads it; the default (224, 16, RGB) for what is not fixed.
+ */
+export function geometryOf(graph: GraphProto): VitMaeGeometry & { readonly patches: number; readonly tokens: number } {
+  const dims = graph.input?.find((i) => i.name === "pixel_values")?.type?.tensor_type?.shape?.dim ?? [];
+  const fixed = (i: number): number | undefined => {
+    const d = dims[i];
+    return d && Object.prototype.hasOwnProperty.call(d, "dim_value") && toNumber(d.dim_value) > 0 ? toNumber(d.dim_value) : undefined;
+  };
+  const conv = (graph.node ?? []).find((n) => n.op_type === "Conv" && n.input?.[0] === "pixel_values");
+  const kernel = conv?.attribute?.find((a) => a.name === "kernel_shape")?.ints?.map(toNumber);
+  const imageSize = fixed(3) ?? fixed(2) ?? DEFAULT_VITMAE_GEOMETRY.imageSize;
+  const patchSize = kernel?.[0] ?? DEFAULT_VITMAE_GEOMETRY.patchSize;
+  const g = { imageSize, patchSize, numChannels: fixed(1) ?? 3 };
+  return { ...g, patches: (imageSize / patchSize) ** 2, tokens: expectedTokens(g) };
+}
+
+/**
  * The structural rewrite alone, without running the result (see prepareVitMae). Throws
  * MaskingNotFoundError when the graph has no random op, or one that does not select kept patches
  * through TopK → Slice → Gather.
@@ -227,6 +253,7 @@ export function removeMasking(bytes: Uint8Array): PreparedModel {
   const graph = model.graph;
   if (!graph || !(graph.node ?? []).length) throw new MaskingNotFoundError("The file has no ONNX graph.");
   const report: string[] = [];
+  const geometry = geometryOf(graph);
   let index = new GraphIndex(graph);
   const randoms = (graph.node ?? []).filter((n) => RANDOM_OPS.has(n.op_type ?? "") && isOnnxDomain(n));
   if (randoms.length === 0) throw new MaskingNotFoundError("No masking subgraph: the graph has no random op (RandomUniform, RandomUniformLike, RandomNormal, ...).");
@@ -248,6 +275,9 @@ export function removeMasking(bytes: Uint8Array): PreparedModel {
     report.push(
       `masking found: ${label(random)} → ${label(sort)} (argsort of the noise) → ${label(slice)} (ids_keep = first ${lenKeep ? lenKeep.join(",") : "len_keep"}) → ${label(gather)} (kept patch tokens)`,
     );
+    if (lenKeep?.length === 1 && lenKeep[0] === geometry.patches) {
+      report.push(`it keeps all ${geometry.patches} patches, shuffled on every run: an export with mask_ratio=0.0 (which still runs random_masking)`);
+    }
     if (index.downstream((randoms.flatMap((r) => r.output ?? []))).has(tokens)) {
       throw new MaskingNotFoundError(`${label(gather)} gathers from "${tokens}", which itself depends on the random op: not the token selection prepare knows.`);
     }
@@ -316,27 +346,29 @@ export function removeMasking(bytes: Uint8Array): PreparedModel {
     report.push(`dropped ${hints} value_info shape hints (optional; onnxruntime infers shapes)`);
   }
   const seqDim = graph.output?.find((o) => o.name === "last_hidden_state")?.type?.tensor_type?.shape?.dim?.[1];
-  if (seqDim && Object.prototype.hasOwnProperty.call(seqDim, "dim_value") && toNumber(seqDim.dim_value) !== VITMAE_UNMASKED_TOKENS) {
-    seqDim.dim_value = VITMAE_UNMASKED_TOKENS;
-    report.push(`declared shape of "last_hidden_state": token dimension set to ${VITMAE_UNMASKED_TOKENS}`);
+  if (seqDim && Object.prototype.hasOwnProperty.call(seqDim, "dim_value") && toNumber(seqDim.dim_value) !== geometry.tokens) {
+    seqDim.dim_value = geometry.tokens;
+    report.push(`declared shape of "last_hidden_state": token dimension set to ${geometry.tokens}`);
   }
   return { bytes: encodeModel(model), report };
 }
 
 /**
  * Removes the random masking from a ViTMAE export (see the module comment), then checks the result
- * with onnxruntime on a fixed input: `last_hidden_state` must have 197 tokens and two runs must be
+ * with onnxruntime on a fixed input: `last_hidden_state` must have 1 + patches tokens (197 for
+ * 224-pixel images and 16-pixel patches, read from the graph's input and patch Conv) and two runs must be
  * identical. Throws ModelAlreadyCleanError when the model has no random op and already passes that
  * check, MaskingNotFoundError when no masking subgraph is found, PrepareCheckError when the result
  * does not pass.
  */
 export async function prepareVitMae(bytes: Uint8Array): Promise<PreparedModel> {
+  const geometry = geometryOf(decodeModel(bytes).graph ?? {});
   let prepared: PreparedModel;
   try {
     prepared = removeMasking(bytes);
   } catch (e) {
     if (!(e instanceof MaskingNotFoundError)) throw e;
-    const check = await checkVitMae(bytes).catch(() => undefined);
+    const check = await checkVitMae(bytes, geometry).catch(() => undefined);
     if (check?.ok) {
       throw new ModelAlreadyCleanError(
         `The model is already clean: no random masking in the graph, and "last_hidden_state" has ${check.tokens} tokens, identical run after run. Use it as it is.`,
@@ -345,9 +377,9 @@ export async function prepareVitMae(bytes: Uint8Array): Promise<PreparedModel> {
     const seen = check ? ` (it returns ${check.tokens} tokens${check.deterministic ? "" : ", different on every run"})` : "";
     throw new MaskingNotFoundError(`${e.message}${seen}`);
   }
-  const check = await checkVitMae(prepared.bytes);
-  if (check.tokens !== VITMAE_UNMASKED_TOKENS) {
-    throw new PrepareCheckError(`After removing the masking the model returns ${check.tokens} tokens, not ${VITMAE_UNMASKED_TOKENS}; the export has another token selection prepare does not know.`);
+  const check = await checkVitMae(prepared.bytes, geometry);
+  if (check.tokens !== geometry.tokens) {
+    throw new PrepareCheckError(`After removing the masking the model returns ${check.tokens} tokens, not ${geometry.tokens}; the export has another token selection prepare does not know.`);
   }
   if (!check.deterministic) throw new PrepareCheckError("After removing the masking the model still gives different outputs on two runs of the same input.");
   prepared.report.push(`check: "last_hidden_state" [1, ${check.tokens}, ${check.hidden}] on a fixed input, identical on two runs`);

@@ -54,6 +54,24 @@ describe(prepareVitMae.name, () => {
     expect(ids).toEqual([...Array.from({ length: 196 }, (_, i) => i), ...Array.from({ length: 196 }, (_, i) => i)]);
   });
 
+  it("should also fix an export made with mask_ratio 0.0: 197 tokens, shuffled on every run", async () => {
+    const shuffled = generateVitMae({ size: "tiny", seed: SEED, masking: "shuffle" });
+    const [s1, s2] = await runs(shuffled, 1, 2);
+    expect(s1.last_hidden_state.dims).toEqual([1, 197, 32]);
+    expect(Array.from(values(s1.last_hidden_state))).not.toEqual(Array.from(values(s2.last_hidden_state)));
+
+    const { bytes, report } = await prepareVitMae(shuffled);
+    expect(report.join("\n")).toMatch(/keeps all 196 patches, shuffled on every run: an export with mask_ratio=0\.0/);
+    const [p1, p2] = await runs(bytes, 2, 2);
+    expect(Array.from(values(p1.last_hidden_state))).toEqual(Array.from(values(p2.last_hidden_state)));
+    const [clean] = await runs(generateVitMae({ size: "tiny", seed: SEED }), 2, 1);
+    const expected = values(clean.last_hidden_state);
+    const actual = values(p1.last_hidden_state);
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+    expect(worst).toBeLessThan(1e-4);
+  });
+
   it("should report an already-clean model as such", async () => {
     const error = await prepareVitMae(generateVitMae({ size: "tiny", seed: SEED })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelAlreadyCleanError);

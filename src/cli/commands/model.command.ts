@@ -1,9 +1,11 @@
 /**
- * `vitrine model generate|fetch|prepare`: the ViTMAE image model.
+ * `vitrine model generate|fetch|embed|prepare`: the ViTMAE image model.
  *
  * - generate: a ViTMAE-shaped ONNX file with seeded random weights (tests, benchmarks).
- * - fetch: download an export (progress, resume, checksum) into the models folder, then check it.
- * - prepare: remove the random masking from an export that kept it.
+ * - fetch: install facebook/vit-mae-base (or `--repo`) from the Hugging Face Hub or a folder, with no
+ *   Python (model-hub.ts); or download a ready ONNX export (`--url`) and check it.
+ * - embed: print the embeddings of image files from the installed model.
+ * - prepare: remove the random masking from a torch export (any export keeps it, even with mask_ratio=0.0).
  *
  * The heavy modules (onnxruntime, undici) are imported inside the actions, so `model generate`
  * (run by `npm test`'s pretest) starts fast.
@@ -37,9 +39,29 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Registers `vitrine model generate`, `vitrine model fetch` and `vitrine model prepare` on `program`. */
+/** `model fetch --url`: downloads a ready ONNX export, then checks it (197 tokens, identical runs). */
+async function fetchUrl(url: string, out: string, sha256: string | undefined): Promise<void> {
+  const { fetchModel } = await import("../../model/model-fetcher.ts");
+  const result = await fetchModel({ url, out, sha256 });
+  log(`saved ${result.path} (${(result.bytes / 1e6).toFixed(1)} MB, sha256 ${result.sha256})${result.resumedFrom > 0 ? `, resumed from ${result.resumedFrom} bytes` : ""}`);
+  for (const note of result.notes) log(`note: ${note}`);
+  const { checkVitMae } = await import("../../model/vitmae-check.ts");
+  const check = await checkVitMae(result.path);
+  if (check.ok) {
+    log(`check: "last_hidden_state" has ${check.tokens} tokens of width ${check.hidden}, identical on two runs: ready for the encoder.`);
+    return;
+  }
+  log(
+    `check: "last_hidden_state" has ${check.tokens} tokens${check.deterministic ? "" : " and changes from run to run"}: the export kept ViTMAE's random masking ` +
+      `(a torch export keeps it even with mask_ratio=0.0, shuffling all patches). Run \`vitrine model prepare ${result.path} <out.onnx>\` and use its output, ` +
+      `or install the published weights with \`vitrine model fetch\` (no --url).`,
+  );
+  process.exitCode = 1;
+}
+
+/** Registers `vitrine model generate`, `fetch`, `embed` and `prepare` on `program`. */
 export function registerModelCommands(program: Command, getConfig: () => Config): void {
-  const model = program.command("model").description("Generate, fetch or prepare the ViTMAE image model");
+  const model = program.command("model").description("Install, check, prepare or generate the ViTMAE image model");
 
   model
     .command("generate")
@@ -47,9 +69,10 @@ export function registerModelCommands(program: Command, getConfig: () => Config)
     .requiredOption("--size <size>", "tiny (hidden 32, 2 layers) or base (hidden 768, 12 layers, ~340 MB)")
     .option("--seed <n>", "PRNG seed of the weights", integer, 0)
     .option("--masking", "keep ViTMAE's random masking in the graph, as an export with mask_ratio 0.75 does", false)
+    .option("--shuffle", "keep the masking of an export with mask_ratio 0.0: all patches, in a random order on every run", false)
     .requiredOption("--out <file>", "where to write the .onnx file")
     .option("--if-missing", "do nothing when the file already exists", false)
-    .action(async (opts: { size: string; seed: number; masking: boolean; out: string; ifMissing: boolean }) => {
+    .action(async (opts: { size: string; seed: number; masking: boolean; shuffle: boolean; out: string; ifMissing: boolean }) => {
       if (opts.size !== "tiny" && opts.size !== "base") throw new InvalidArgumentError(`--size must be tiny or base; got "${opts.size}".`);
       if (opts.ifMissing && existsSync(opts.out)) {
         log(`${opts.out} exists; not regenerated (--if-missing).`);
@@ -57,44 +80,85 @@ export function registerModelCommands(program: Command, getConfig: () => Config)
       }
       const { generateVitMae } = await import("../../model/vitmae-generator.ts");
       const started = performance.now();
-      const bytes = generateVitMae({ size: opts.size, seed: opts.seed, masking: opts.masking });
+      const bytes = generateVitMae({ size: opts.size, seed: opts.seed, masking: opts.shuffle ? "shuffle" : opts.masking });
       await writeAtomic(opts.out, bytes);
-      log(`wrote ${opts.out}: ViTMAE-${opts.size}, seed ${opts.seed}${opts.masking ? ", masking kept" : ""}, ${(bytes.length / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      log(`wrote ${opts.out}: ViTMAE-${opts.size}, seed ${opts.seed}${opts.shuffle ? ", mask_ratio 0.0 shuffle kept" : opts.masking ? ", masking kept" : ""}, ${(bytes.length / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     });
 
   model
     .command("fetch")
-    .description("Download a ViTMAE ONNX export (resumable, checksum-checked) and check that it returns 197 tokens")
-    .requiredOption(
-      "--url <url>",
-      "URL of the ONNX export. No default: export facebook/vit-mae-base with mask_ratio=0.0 (see README) and host the file",
+    .description(
+      "Install the ViTMAE image model: by default facebook/vit-mae-base from the Hugging Face Hub (HF_ENDPOINT), built into a mask-free ONNX encoder with no Python; " +
+        "or an ONNX export from --url",
     )
-    .option("--sha256 <hex>", "expected SHA-256 of the file")
+    .option("--repo <id>", "Hub repository of a ViTMAE checkpoint (config.json, preprocessor_config.json, model.safetensors)", "facebook/vit-mae-base")
+    .option("--revision <rev>", "branch, tag or commit of the repository; the commit it resolves to is recorded in the manifest", "main")
+    .option("--from <dir>", "read config.json, preprocessor_config.json and model.safetensors from this folder instead of the Hub")
+    .option("--url <url>", "download a ready ONNX export instead (run `vitrine model prepare` on any torch export first)")
+    .option("--sha256 <hex>", "expected SHA-256 of model.safetensors (or of the --url file)")
+    .option("--external-data", "write the weights to a .data file beside the model (automatic above 512 MB: vit-mae-large and -huge)", false)
     .option("--out <file>", "destination (default: VITRINE_MODEL_PATH, i.e. <models folder>/vit-mae-base.onnx)")
-    .action(async (opts: { url: string; sha256?: string; out?: string }) => {
+    .action(async (opts: { repo: string; revision: string; from?: string; url?: string; sha256?: string; externalData: boolean; out?: string }) => {
       const config = getConfig();
       const out = opts.out ?? config.model.path;
-      const { fetchModel } = await import("../../model/model-fetcher.ts");
-      const result = await fetchModel({ url: opts.url, out, sha256: opts.sha256 });
-      log(`saved ${result.path} (${(result.bytes / 1e6).toFixed(1)} MB, sha256 ${result.sha256})${result.resumedFrom > 0 ? `, resumed from ${result.resumedFrom} bytes` : ""}`);
-      for (const note of result.notes) log(`note: ${note}`);
-      const { checkVitMae } = await import("../../model/vitmae-check.ts");
-      const check = await checkVitMae(result.path);
-      if (check.ok) {
-        log(`check: "last_hidden_state" has ${check.tokens} tokens of width ${check.hidden}, identical on two runs: ready for the encoder.`);
-      } else {
-        log(
-          `check: "last_hidden_state" has ${check.tokens} tokens${check.deterministic ? "" : " and changes from run to run"}: the export kept ViTMAE's random masking. ` +
-            `Run \`vitrine model prepare ${result.path} <out.onnx>\`, or re-export with mask_ratio=0.0.`,
-        );
+      if (opts.url) {
+        if (opts.from) throw new InvalidArgumentError("--url and --from cannot be used together.");
+        await fetchUrl(opts.url, out, opts.sha256);
+        return;
+      }
+      const { installHubModel } = await import("../../model/model-hub.ts");
+      try {
+        const { manifest, modelPath, manifestPath } = await installHubModel({
+          out,
+          endpoint: config.model.hubEndpoint,
+          repo: opts.repo,
+          revision: opts.revision,
+          from: opts.from,
+          sha256: opts.sha256 ? { "model.safetensors": opts.sha256 } : undefined,
+          externalData: opts.externalData ? true : "auto",
+          log,
+        });
+        const from = manifest.source === "dir" ? manifest.origin : `${manifest.repo}@${manifest.revision ?? manifest.requestedRevision} (${manifest.origin})`;
+        log(`installed ${modelPath} from ${from}: sha256 ${manifest.model.sha256}; manifest ${manifestPath}`);
+      } catch (e) {
+        log(`model fetch: ${e instanceof Error ? e.message : String(e)}`);
+        log(`The installed model (${out}) was not changed.`);
+        process.exitCode = 1;
+      }
+    });
+
+  model
+    .command("embed")
+    .description("Print each image's embedding from the installed model, one line per file (what to run to check a model)")
+    .argument("<files...>", "image files (JPEG, PNG, WebP, ...)")
+    .option("--json", "one JSON object per line: file, vector, model checksum and the preprocessing used", false)
+    .option("--model <file>", "model file (default: VITRINE_MODEL_PATH)")
+    .action(async (files: string[], opts: { json: boolean; model?: string }) => {
+      const config = getConfig();
+      const { embedImages } = await import("../../model/model-embed.ts");
+      const modelPath = opts.model ?? config.model.path;
+      const { results, modelSha256, preprocessing } = await embedImages(modelPath, files, { threads: config.model.threads, batchSize: config.model.batchSize });
+      for (const r of results) {
+        if ("error" in r) {
+          if (opts.json) process.stdout.write(`${JSON.stringify({ file: r.file, error: r.error })}\n`);
+          log(`${r.file}: ${r.error}`);
+        } else if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ file: r.file, dimension: r.vector.length, vector: Array.from(r.vector), modelSha256, preprocessing })}\n`);
+        } else {
+          process.stdout.write(`${r.file}\t${Array.from(r.vector).join(" ")}\n`);
+        }
+      }
+      const failed = results.filter((r) => "error" in r).length;
+      if (failed > 0) {
+        log(`${failed} of ${results.length} file${results.length === 1 ? "" : "s"} could not be embedded.`);
         process.exitCode = 1;
       }
     });
 
   model
     .command("prepare")
-    .description("Remove the random masking from a ViTMAE export (50 random tokens → 197 deterministic tokens)")
-    .argument("<in>", "the export that keeps the masking")
+    .description("Remove the random masking from a torch/Optimum ViTMAE export: run it after any export, even one made with mask_ratio=0.0")
+    .argument("<in>", "the export (it keeps the masking: 50 random tokens, or all 197 shuffled with mask_ratio=0.0)")
     .argument("<out>", "where to write the prepared model")
     .action(async (input: string, out: string) => {
       const { prepareVitMae, ModelAlreadyCleanError } = await import("../../model/vitmae-prepare.ts");
