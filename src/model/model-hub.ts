@@ -69,6 +69,8 @@ export interface HubInstallOptions {
   readonly sha256?: Partial<Record<HubFile, string>>;
   /** Weights in a `.data` file beside the model: true, false, or "auto" (above EXTERNAL_DATA_THRESHOLD). Default "auto". */
   readonly externalData?: boolean | "auto";
+  /** Also write a dynamically quantized int8 graph beside the fp32 one (`<name>.int8.onnx`, with its own manifest). */
+  readonly quantize?: "int8";
   /** Where progress bars go; false for none. Default process.stderr. */
   readonly progress?: NodeJS.WriteStream | false;
   /** Called with one line per step (downloads, checks, install). */
@@ -80,6 +82,8 @@ export interface HubInstallResult {
   readonly modelPath: string;
   readonly manifestPath: string;
   readonly manifest: ModelManifest;
+  /** The int8 model written with `quantize: "int8"`. */
+  readonly int8?: { readonly modelPath: string; readonly manifest: ModelManifest };
 }
 
 /** The Hub answered something unusable (not found, bad status, size mismatch); the message says what to do. */
@@ -297,6 +301,11 @@ function checkPreprocessing(pre: ImagePreprocessing, arch: VitMaeArchitecture): 
  * ChecksumMismatchError (downloads), ModelConfigError (config.json), PreprocessingConfigError,
  * SafetensorsError and CheckpointMismatchError (weights). None of them touches the installed model.
  */
+/** File name of the int8 model installed beside `name`: `vit-mae-base.onnx` → `vit-mae-base.int8.onnx`. */
+export function int8NameOf(name: string): string {
+  return name.replace(/(\.onnx)?$/i, ".int8.onnx");
+}
+
 export async function installHubModel(options: HubInstallOptions): Promise<HubInstallResult> {
   const log = options.log ?? (() => undefined);
   const out = path.resolve(options.out);
@@ -388,6 +397,23 @@ export async function installHubModel(options: HubInstallOptions): Promise<HubIn
     }
     log(`check: "last_hidden_state" [1, ${check.tokens}, ${check.hidden}] on a fixed input, identical on two runs`);
 
+    let int8: { name: string; staged: string } | undefined;
+    if (options.quantize === "int8") {
+      if (external) {
+        throw new HubError("--quantize int8 is not available for a model written with external data (vit-mae-large and -huge); install it without --quantize.");
+      }
+      const { quantizeDynamicInt8 } = await import("./vitmae-quantize.ts");
+      const started = performance.now();
+      const quantized = await quantizeDynamicInt8(await readFile(stagedModel));
+      for (const line of quantized.report) log(`int8: ${line}`);
+      int8 = { name: int8NameOf(name), staged: "" };
+      int8.staged = path.join(staging, int8.name);
+      await writeFile(int8.staged, quantized.bytes);
+      const int8Check = await checkVitMae(int8.staged, architecture);
+      if (!int8Check.ok) throw new HubError(`The int8 model returns ${int8Check.tokens} tokens${int8Check.deterministic ? "" : ", different on two runs"}: this is a bug in vitrine, please report it.`);
+      log(`int8: written and checked in ${((performance.now() - started) / 1000).toFixed(1)} s (${(quantized.bytes.length / 1e6).toFixed(1)} MB)`);
+    }
+
     const modelFile = await describe(stagedModel, name);
     const manifest: ModelManifest = {
       format: MANIFEST_FORMAT,
@@ -403,14 +429,25 @@ export async function installHubModel(options: HubInstallOptions): Promise<HubIn
       installedAt: new Date().toISOString(),
     };
     await writeManifest(stagedModel, manifest);
+    let int8Manifest: ModelManifest | undefined;
+    if (int8) {
+      const file = await describe(int8.staged, int8.name);
+      int8Manifest = { ...manifest, model: { file: int8.name, bytes: file.bytes, sha256: file.sha256, precision: "int8" } };
+      await writeManifest(int8.staged, int8Manifest);
+    }
 
     // Into place: the weights first, the model that points at them, then the manifest that describes both.
     if (external) await rename(stagedData, `${out}.data`);
     await rename(stagedModel, out);
     await rename(manifestPathOf(stagedModel), manifestPathOf(out));
+    const int8Out = path.join(path.dirname(out), int8NameOf(name));
+    if (int8) {
+      await rename(int8.staged, int8Out);
+      await rename(manifestPathOf(int8.staged), manifestPathOf(int8Out));
+    }
     if (!external) await rm(`${out}.data`, { force: true });
     if (cacheDir) await removeCache(cacheDir);
-    return { modelPath: out, manifestPath: manifestPathOf(out), manifest };
+    return { modelPath: out, manifestPath: manifestPathOf(out), manifest, ...(int8Manifest ? { int8: { modelPath: int8Out, manifest: int8Manifest } } : {}) };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

@@ -23,7 +23,8 @@ import { generateVitMae } from "../../src/model/vitmae-generator.ts";
 import { parsePreprocessorConfig } from "../../src/model/image-preprocessing.ts";
 import { startHubServer, type HubServer } from "../support/hub-server.ts";
 import { PREPROCESSOR_CONFIG, tinyRepoFiles } from "../support/vitmae-checkpoint.ts";
-import { gradientRgb, toPng } from "../support/images.ts";
+import { gradientRgb, photoLikeRgb, toPng } from "../support/images.ts";
+import { OnnxImageEncoder } from "../../src/adapters/onnx/onnx-image-encoder.ts";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -245,6 +246,36 @@ describe("model fetch from the Hub", () => {
     // back to inline weights: the stale data file goes
     await install({ from: source });
     expect(existsSync(`${modelPath}.data`)).toBe(false);
+  });
+
+  it("should also install a dynamically quantized int8 model with --quantize int8, close to the fp32 one", async () => {
+    const source = path.join(dir, "download-int8");
+    mkdirSync(source, { recursive: true });
+    for (const [name, body] of Object.entries(tinyRepoFiles(SEED))) writeFileSync(path.join(source, name), body);
+    const { manifest, int8 } = await install({ from: source, quantize: "int8" });
+    const int8Path = path.join(path.dirname(modelPath), "vit-mae-base.int8.onnx");
+    expect(int8?.modelPath).toBe(int8Path);
+    expect(int8?.manifest).toMatchObject({ model: { file: "vit-mae-base.int8.onnx", precision: "int8", sha256: sha256(readFileSync(int8Path)) } });
+    expect(int8?.manifest.architecture).toEqual(manifest.architecture);
+    expect(int8?.manifest.preprocessing).toEqual(manifest.preprocessing);
+    expect(JSON.parse(readFileSync(manifestPathOf(int8Path), "utf8"))).toEqual(int8?.manifest);
+    expect(readFileSync(int8Path).length).toBeLessThan(readFileSync(modelPath).length);
+
+    // the encoder takes either; the int8 embedding of a photo-like image is close to the fp32 one
+    const image = await toPng(photoLikeRgb(320, 240, 5, 12));
+    const embed = async (file: string): Promise<Float32Array> => {
+      const encoder = await OnnxImageEncoder.open(file);
+      try {
+        return await encoder.encode(image);
+      } finally {
+        await encoder.close();
+      }
+    };
+    const [fp32, q8] = [await embed(modelPath), await embed(int8Path)];
+    let cos = 0;
+    for (let i = 0; i < fp32.length; i++) cos += fp32[i] * q8[i];
+    console.info(`int8 vs fp32 tiny model, one photo-like image: cosine ${cos.toFixed(5)}`);
+    expect(cos).toBeGreaterThan(0.98);
   });
 
   it("should print each image's embedding with `vitrine model embed --json`, and report an unreadable file without stopping", async () => {

@@ -203,6 +203,18 @@ describe(OnnxImageEncoder.name, () => {
     expect((e as Error).message).not.toMatch(/re-export/i);
   });
 
+  it("should refuse an export made with mask_ratio 0.0 (all patches kept, shuffled on every run), saying to run model prepare", async () => {
+    const shuffled = path.join(tmp, "vit-mae-shuffled.onnx");
+    writeFileSync(shuffled, generateVitMae({ size: "tiny", masking: "shuffle" }));
+    const e = await OnnxImageEncoder.open(shuffled).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(ModelFormatError);
+    expect((e as Error).message).toMatch(/different tokens for the same image on two runs/);
+    expect((e as Error).message).toContain("vitrine model prepare IN OUT");
+  });
+
   it("should report a missing model as unavailable", async () => {
     await expect(OnnxImageEncoder.open(path.join(tmp, "nope.onnx"))).rejects.toBeInstanceOf(UnavailableError);
   });

@@ -586,9 +586,17 @@ async function validate(
   const fixedBatch = typeof batchDim === "number" && batchDim > 0 ? batchDim : undefined;
   const n = fixedBatch ?? 1;
   const { width, height } = preprocessing;
+  // a fixed pseudo-image (not all zeros, so that tokens differ from one another and a shuffle shows)
+  const probe = (): Float32Array => {
+    const data = new Float32Array(n * 3 * width * height);
+    for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.001) * 2;
+    return data;
+  };
   let out: OutputTensor;
+  let again: OutputTensor;
   try {
-    out = await session.run(INPUT, OUTPUT, new Float32Array(n * 3 * width * height), [n, 3, height, width]);
+    out = await session.run(INPUT, OUTPUT, probe(), [n, 3, height, width]);
+    again = await session.run(INPUT, OUTPUT, probe(), [n, 3, height, width]);
   } catch (e) {
     throw new ModelFormatError(`${name} does not accept ${width}×${height} images (the size its preprocessing asks for): ${(e as Error).message}`);
   }
@@ -601,6 +609,12 @@ async function validate(
       `${name} returns ${seq} tokens per image, not ${tokens} (1 CLS token + one per patch): the export kept ViTMAE's random masking, ` +
         `so the same image would embed differently on every run (transformers' random_masking shuffles the patches even with mask_ratio=0.0). ` +
         `Run \`vitrine model prepare IN OUT\` on the export (any export, whatever its mask_ratio) to remove the masking, and use OUT.`,
+    );
+  }
+  if (out.data.length !== again.data.length || out.data.some((v, i) => v !== again.data[i] && !(Number.isNaN(v) && Number.isNaN(again.data[i])))) {
+    throw new ModelFormatError(
+      `${name} returns different tokens for the same image on two runs: the export kept ViTMAE's random masking, which shuffles the patches ` +
+        `even with mask_ratio=0.0. Run \`vitrine model prepare IN OUT\` on the export (any export, whatever its mask_ratio) to remove it, and use OUT.`,
     );
   }
   return { dimension, fixedBatch };

@@ -98,17 +98,20 @@ export function registerModelCommands(program: Command, getConfig: () => Config)
     .option("--sha256 <hex>", "expected SHA-256 of model.safetensors (or of the --url file)")
     .option("--external-data", "write the weights to a .data file beside the model (automatic above 512 MB: vit-mae-large and -huge)", false)
     .option("--out <file>", "destination (default: VITRINE_MODEL_PATH, i.e. <models folder>/vit-mae-base.onnx)")
-    .action(async (opts: { repo: string; revision: string; from?: string; url?: string; sha256?: string; externalData: boolean; out?: string }) => {
+    .option("--quantize <precision>", "also write a dynamically quantized model beside it (int8: <name>.int8.onnx; use it with VITRINE_MODEL_PATH)")
+    .action(async (opts: { repo: string; revision: string; from?: string; url?: string; sha256?: string; externalData: boolean; out?: string; quantize?: string }) => {
+      if (opts.quantize !== undefined && opts.quantize !== "int8") throw new InvalidArgumentError(`--quantize takes int8; got "${opts.quantize}".`);
       const config = getConfig();
       const out = opts.out ?? config.model.path;
       if (opts.url) {
+        if (opts.quantize) throw new InvalidArgumentError("--quantize works with a model installed from the Hub or --from, not with --url.");
         if (opts.from) throw new InvalidArgumentError("--url and --from cannot be used together.");
         await fetchUrl(opts.url, out, opts.sha256);
         return;
       }
       const { installHubModel } = await import("../../model/model-hub.ts");
       try {
-        const { manifest, modelPath, manifestPath } = await installHubModel({
+        const { manifest, modelPath, manifestPath, int8 } = await installHubModel({
           out,
           endpoint: config.model.hubEndpoint,
           repo: opts.repo,
@@ -116,10 +119,12 @@ export function registerModelCommands(program: Command, getConfig: () => Config)
           from: opts.from,
           sha256: opts.sha256 ? { "model.safetensors": opts.sha256 } : undefined,
           externalData: opts.externalData ? true : "auto",
+          quantize: opts.quantize === "int8" ? "int8" : undefined,
           log,
         });
         const from = manifest.source === "dir" ? manifest.origin : `${manifest.repo}@${manifest.revision ?? manifest.requestedRevision} (${manifest.origin})`;
         log(`installed ${modelPath} from ${from}: sha256 ${manifest.model.sha256}; manifest ${manifestPath}`);
+        if (int8) log(`installed ${int8.modelPath} (int8, sha256 ${int8.manifest.model.sha256}); to use it: VITRINE_MODEL_PATH=${int8.modelPath} (fp32 stays the default, see BENCHMARKS.md)`);
       } catch (e) {
         log(`model fetch: ${e instanceof Error ? e.message : String(e)}`);
         log(`The installed model (${out}) was not changed.`);
@@ -137,7 +142,12 @@ export function registerModelCommands(program: Command, getConfig: () => Config)
       const config = getConfig();
       const { embedImages } = await import("../../model/model-embed.ts");
       const modelPath = opts.model ?? config.model.path;
-      const { results, modelSha256, preprocessing } = await embedImages(modelPath, files, { threads: config.model.threads, batchSize: config.model.batchSize });
+      const { results, modelSha256, preprocessing } = await embedImages(modelPath, files, {
+        threads: config.model.threads,
+        batchSize: config.model.batchSize,
+        maxBytes: config.images.maxBytes,
+        maxPixels: config.images.maxPixels,
+      });
       for (const r of results) {
         if ("error" in r) {
           if (opts.json) process.stdout.write(`${JSON.stringify({ file: r.file, error: r.error })}\n`);
