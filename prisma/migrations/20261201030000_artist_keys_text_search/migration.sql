@@ -16,7 +16,7 @@ AS $$ SELECT btrim(regexp_replace(vitrine_fold(value), '[\s!-/:-@\[-`{-~\u00a0-\
 
 -- One part of a work's search document: its words in the simple (exact) and english (stemmed) configurations, weighted.
 CREATE FUNCTION vitrine_search_part(value text, weight "char") RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT setweight(to_tsvector('simple'::regconfig, coalesce(vitrine_fold(value), '')) || to_tsvector('english'::regconfig, coalesce(vitrine_fold(value), '')), weight) $$;
+AS $$ SELECT setweight(to_tsvector('simple'::regconfig, folded) || to_tsvector('english'::regconfig, folded), weight) FROM (SELECT coalesce(vitrine_fold(value), '') AS folded) f $$;
 
 -- A work's search document: title (A), credited artists' names (B), medium and description (C), provenance (D).
 CREATE FUNCTION vitrine_artwork_document(work uuid) RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE
