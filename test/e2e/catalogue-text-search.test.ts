@@ -61,6 +61,11 @@ describe.each(STORE_KINDS)("catalogue text search (%s store)", (kind) => {
     expect(await titles({ text: "%" })).toEqual([]);
     expect(await titles({ text: "_" })).toEqual([]);
     expect(await titles({ text: "100%" })).toEqual(["Apple 100% pure"]);
+    // odd input is a search like any other, never an error
+    for (const text of ["\u0301", "'", "a:*", "!&|", "\\", "x'y", "ʼ", "½", "ﷺ", "a".repeat(200)]) {
+      const r = await t.gql(LIST, { f: { text }, first: 5 });
+      expect(r.errors, text).toBeUndefined();
+    }
     expect(await titles({ provenanceOwner: "%" })).toEqual([]);
     expect(await titles({ provenanceOwner: "_" })).toEqual([]);
     expect(await titles({ provenanceOwner: "durand" })).toEqual(["Portrait of a Dealer"]);
@@ -87,6 +92,10 @@ describe.each(STORE_KINDS)("catalogue text search (%s store)", (kind) => {
       after = r.data.artworks.pageInfo.endCursor;
     }
     expect(paged).toEqual(all);
+    // and backwards from the last one
+    const edges = (await t.gql(LIST, { f: { text: "woman" }, s: { field: "RELEVANCE" }, first: 5 })).data.artworks.edges;
+    const back = await t.gql(`query($b: String) { artworks(filter: { text: "woman" }, sort: { field: RELEVANCE }, last: 5, before: $b) { edges { node { title } } } }`, { b: edges[1].cursor });
+    expect(back.data.artworks.edges.map((e: any) => e.node.title)).toEqual([all[0]]);
     expect(sorted(all)).toEqual(["Woman Looking at a Mirror", "Woman after the Bath"]);
     const noText = await t.gql(LIST, { s: { field: "RELEVANCE" } });
     expect(noText.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "sort.field" });

@@ -257,15 +257,15 @@ export class PrismaCatalogueStore implements CatalogueStore {
     const sign = bestFirst ? 1 : -1;
     const order = (a: [number, string], b: [number, string]) => sign * (b[0] - a[0]) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
     const ranked = ids.map((id) => [ranks.get(id) ?? 0, id] as [number, string]).sort(order);
-    const position = (cursor: string, arg: string) => {
+    // index of the first entry that comes after (or, with `orAt`, at or after) a cursor's place
+    const indexAfter = (cursor: string, arg: string, orAt: boolean) => {
       const [rank, id] = decodeCursor(cursor, arg);
       const key: [number, string] = [Number(rank), id];
-      // the first entry that comes after the cursor's place
-      const i = ranked.findIndex((e) => order(e, key) > 0);
-      return { after: i < 0 ? ranked.length : i, atOrBefore: i < 0 ? ranked.length : i - (ranked[i - 1] && order(ranked[i - 1], key) === 0 ? 1 : 0) };
+      const i = ranked.findIndex((e) => (orAt ? order(e, key) >= 0 : order(e, key) > 0));
+      return i < 0 ? ranked.length : i;
     };
-    const start = page.after ? position(page.after, "after").after : 0;
-    const end = page.before ? position(page.before, "before").atOrBefore : ranked.length;
+    const start = page.after ? indexAfter(page.after, "after", false) : 0;
+    const end = page.before ? indexAfter(page.before, "before", true) : ranked.length;
     const window = ranked.slice(start, Math.max(start, end));
     const backwards = page.last !== undefined && page.first === undefined;
     const size = (backwards ? page.last : page.first) ?? 20;

@@ -12,9 +12,9 @@ interface RawSql {
   $executeRaw(query: Prisma.Sql): Prisma.PrismaPromise<number>;
 }
 
-/** Words searched for: letters and digits; everything else (punctuation, `%`, `_`) only separates words. At most 32. */
+/** Words searched for: letters and digits; everything else (punctuation, `%`, `_`, lone accents) only separates words. At most 32. */
 export function searchWords(text: string): string[] {
-  return text.normalize("NFC").split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean).slice(0, 32);
+  return text.normalize("NFC").split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 32);
 }
 
 /**
@@ -25,7 +25,9 @@ export function searchWords(text: string): string[] {
 function tsQuery(words: readonly string[]): Prisma.Sql {
   const parts = words.map((w, i) =>
     i === words.length - 1
-      ? Prisma.sql`(to_tsquery('simple', quote_literal(vitrine_fold(${w})) || ':*') || plainto_tsquery('english', vitrine_fold(${w})))`
+      ? // a word that folds to nothing would be a tsquery syntax error as a prefix: it adds no condition instead
+        Prisma.sql`(CASE WHEN vitrine_fold(${w}) = '' THEN plainto_tsquery('simple', '') ELSE to_tsquery('simple', quote_literal(vitrine_fold(${w})) || ':*') END
+                    || plainto_tsquery('english', vitrine_fold(${w})))`
       : Prisma.sql`(plainto_tsquery('simple', vitrine_fold(${w})) || plainto_tsquery('english', vitrine_fold(${w})))`,
   );
   return Prisma.join(parts, " && ");
