@@ -30,6 +30,7 @@ import { ThreadedVectorIndex } from "./adapters/embedded/threaded-vector-index.t
 import { FsBlobStore } from "./adapters/fs/fs-blob-store.ts";
 import { GuardedImageFetcher } from "./adapters/http/guarded-image-fetcher.ts";
 import { OnnxImageEncoder } from "./adapters/onnx/onnx-image-encoder.ts";
+import { PrismaImageFetchQueue } from "./adapters/prisma/prisma-image-fetch-queue.ts";
 import { PrismaJobQueue } from "./adapters/prisma/prisma-job-queue.ts";
 import { SharpImagePreprocessor } from "./adapters/sharp/sharp-image-preprocessor.ts";
 import { SharpPaletteExtractor } from "./adapters/sharp/sharp-palette-extractor.ts";
@@ -38,13 +39,17 @@ import { DEFAULT_SIMILARITY_WEIGHTS } from "./encoding/similarity-weights.ts";
 import { SimilarityResolver } from "./graphql/resolvers/similarity.resolver.ts";
 import type { CatalogueStore } from "./ports/catalogue-store.port.ts";
 import type { ImageEncoder } from "./ports/image-encoder.port.ts";
+import type { ImageFetchQueue } from "./ports/image-fetch-queue.port.ts";
 import type { JobQueue } from "./ports/job-queue.port.ts";
 import type { VectorIndex } from "./ports/vector-index.port.ts";
 import { ArtworkEmbedder } from "./services/artwork-embedder.ts";
 import { ArtworkImageService } from "./services/artwork-image.service.ts";
+import { ImageIngestService } from "./services/image-ingest.service.ts";
 import { SimilarityService } from "./services/similarity.service.ts";
 import { VectorIndexService } from "./services/vector-index.service.ts";
 import { EmbeddingWorker, progressLogger, type WorkerPass } from "./worker/embedding.worker.ts";
+import { ImageIngestWorker } from "./worker/image-ingest.worker.ts";
+import type { ImageFetchOutcome } from "./services/image-ingest.service.ts";
 
 /** The bundled demo catalogue imported on a first start (data/demo/README.md). */
 export const DEMO_CATALOGUE = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../data/demo/catalogue.jsonl");
@@ -67,6 +72,8 @@ export interface App {
   readonly core: Core;
   /** The in-process embedding runner (null when VITRINE_INPROCESS_WORKER=0). */
   readonly worker: EmbeddingWorker | null;
+  /** The in-process image fetcher (null when VITRINE_INPROCESS_WORKER=0 or VITRINE_IMAGE_INGEST=0). */
+  readonly imageWorker: ImageIngestWorker | null;
   readonly server: Server;
   readonly health: () => Promise<HealthReport>;
   /** Settles when the row cache has read every work's rows (at once when warming is off). */
@@ -92,12 +99,17 @@ export interface Core {
   /** Why there is no image model (null when one is loaded). */
   readonly modelProblem: string | null;
   readonly images: ArtworkImageService;
+  /** The outbox of image fetches named by imported rows. */
+  readonly imageQueue: ImageFetchQueue;
+  readonly imageIngest: ImageIngestService;
   readonly similarity: SimilarityService;
   readonly catalogue: CatalogueService;
   readonly apiKeys: ApiKeyService;
   readonly importer: CatalogueImportService;
   /** A worker over this core's queue, index and embedder (not started). */
   createWorker(onPass?: (pass: WorkerPass) => void): EmbeddingWorker;
+  /** An image fetcher over this core's image queue (not started). */
+  createImageWorker(onOutcome?: (outcome: ImageFetchOutcome) => void): ImageIngestWorker;
   close(): Promise<void>;
 }
 
@@ -121,12 +133,18 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const queue = new PrismaJobQueue(db.prisma);
   const catalogue = new CatalogueService(store, { maxPageSize: config.limits.maxPageSize, defaultPageSize: 20 });
   const apiKeys = new ApiKeyService(new PrismaApiKeyStore(db.prisma));
-  const importer = new CatalogueImportService(store);
-
-  const preprocessor = new SharpImagePreprocessor({ maxBytes: config.images.maxBytes, maxPixels: config.images.maxPixels });
+  const preprocessor = new SharpImagePreprocessor({
+    maxBytes: config.images.maxBytes,
+    maxPixels: config.images.maxPixels,
+    exactMaxPixels: config.model.exactResizeMaxPixels,
+  });
   const palettes = new SharpPaletteExtractor({ maxPixels: config.images.maxPixels });
   const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
-  const images = new ArtworkImageService(store, preprocessor, palettes, blobs, new GuardedImageFetcher(config.images), config.images.maxBytes);
+  const fetcher = new GuardedImageFetcher(config.images);
+  const images = new ArtworkImageService(store, preprocessor, palettes, blobs, fetcher, config.images.maxBytes);
+  const importer = new CatalogueImportService(store, { blobs, maxBytes: config.images.maxBytes });
+  const imageQueue = new PrismaImageFetchQueue(db.prisma);
+  const imageIngest = new ImageIngestService(store, imageQueue, fetcher, preprocessor, palettes, blobs, config.imageIngest, log);
 
   let encoder: ImageEncoder | null = options.imageEncoder ?? null;
   let modelProblem: string | null = null;
@@ -147,7 +165,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), quantization: config.embeddedIndex.quantization });
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
-  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
+  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
 
   return {
     config,
@@ -162,12 +180,16 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     embedder,
     modelProblem,
     images,
+    imageQueue,
+    imageIngest,
     similarity,
     catalogue,
     apiKeys,
     importer,
     createWorker: (onPass) => new EmbeddingWorker(queue, store, index, embedder, indexService, config.worker, log, onPass),
+    createImageWorker: (onOutcome) => new ImageIngestWorker(imageQueue, imageIngest, config.imageIngest, config.worker.pollIntervalMs, log, onOutcome),
     close: async () => {
+      await fetcher.close();
       indexService.close();
       await index.close();
       await encoder?.close();
@@ -205,9 +227,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // runner (the embedded default) embeds them in the background with progress in the log
   await indexService.init();
   let worker: EmbeddingWorker | null = null;
+  let imageWorker: ImageIngestWorker | null = null;
   if (config.worker.inProcess) {
     worker = core.createWorker(progressLogger(core.queue, log));
     worker.start();
+    if (config.imageIngest.enabled) {
+      // a stored image queues its work for re-embedding: wake the embedding runner at once
+      imageWorker = core.createImageWorker((outcome) => outcome === "READY" && worker?.nudge());
+      imageWorker.start();
+    }
   }
   // the embedded store is read on the API's own thread (~2 ms a statement): remember every work's rows
   const warming = new AbortController();
@@ -240,6 +268,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...(st.state === "LIVE" ? {} : { message: "Rebuilding the index for a new embedding version; similar-work queries use the previous version until it completes." }),
         };
       },
+      images: async () => ({ status: "ok", works: await store.imageStatusCounts(), ...(config.imageIngest.enabled ? {} : { message: "Image fetching is off (VITRINE_IMAGE_INGEST=0): imported works keep their image PENDING." }) }),
       model: async () =>
         core.modelProblem
           ? { status: "disabled", message: `Similarity uses catalogue metadata only. To add what works look like: ${core.modelProblem}`, path: config.model.path }
@@ -263,6 +292,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     services: { catalogue, apiKeys, importer, similarity },
     core,
     worker,
+    imageWorker,
     server,
     health,
     rowsWarmed: warmed,
@@ -284,6 +314,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await apollo.stop();
         warming.abort();
         await warmed;
+        await imageWorker?.stop();
         await worker?.stop();
         await core.close();
       })()),

@@ -25,3 +25,12 @@ describe("loadConfig: Qdrant's quantization", () => {
     expect(() => loadConfig({ QDRANT_URL: "http://localhost:6333", QDRANT_QUANTIZATION: "binary" })).toThrow(/QDRANT_QUANTIZATION must be one of none, int8; got "binary"/);
   });
 });
+
+describe("loadConfig: the exact-resize limit", () => {
+  it("is 4 MP unless VITRINE_IMAGE_EXACT_MAX_PIXELS says otherwise (0: never exact)", () => {
+    expect(loadConfig({}).model.exactResizeMaxPixels).toBe(4_000_000);
+    expect(loadConfig({ VITRINE_IMAGE_EXACT_MAX_PIXELS: "12000000" }).model.exactResizeMaxPixels).toBe(12_000_000);
+    expect(loadConfig({ VITRINE_IMAGE_EXACT_MAX_PIXELS: "0" }).model.exactResizeMaxPixels).toBe(0);
+    expect(() => loadConfig({ VITRINE_IMAGE_EXACT_MAX_PIXELS: "12 MP" })).toThrow(/VITRINE_IMAGE_EXACT_MAX_PIXELS must be an integer/);
+  });
+});

@@ -41,12 +41,32 @@ export interface ImageLimitsConfig {
   readonly fetchAllowList: readonly string[];
 }
 
+/** How the worker fetches the images catalogue rows name (image ingest). */
+export interface ImageIngestConfig {
+  /** Fetch images named by imported rows in the worker (off: works keep their image PENDING). */
+  readonly enabled: boolean;
+  /** Image fetches one worker runs at once, over all hosts. */
+  readonly concurrency: number;
+  /** Image fetches running at once against one host, over all workers. */
+  readonly perHost: number;
+  /** Tries of a transient failure (timeout, 5xx, 429, connection error) before the image is FAILED. */
+  readonly maxAttempts: number;
+  /** First retry delay; doubled each attempt (with ±25% jitter, at most 10 minutes) unless the host sends Retry-After. */
+  readonly backoffMs: number;
+}
+
 export interface ModelConfig {
   /** ONNX file of the ViTMAE encoder; when missing, similarity uses metadata only. */
   readonly path: string;
   readonly threads: number;
   readonly batchSize: number;
   readonly modelsDir: string;
+  /**
+   * Images up to this width × height are resized to the model's input by the Pillow-exact port on
+   * the JS thread; larger ones by sharp's closest kernel off it (docs/preprocessing.md measures both
+   * at 12 MP). VITRINE_IMAGE_EXACT_MAX_PIXELS, default 4 MP.
+   */
+  readonly exactResizeMaxPixels: number;
 }
 
 export interface WorkerConfig {
@@ -89,6 +109,7 @@ export interface Config {
   readonly qdrant: QdrantConfig | undefined;
   readonly model: ModelConfig;
   readonly images: ImageLimitsConfig;
+  readonly imageIngest: ImageIngestConfig;
   readonly limits: LimitsConfig;
   readonly worker: WorkerConfig;
   readonly rowCache: RowCacheConfig;
@@ -168,12 +189,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       threads: int(env, "VITRINE_MODEL_THREADS", 0),
       batchSize: int(env, "VITRINE_MODEL_BATCH", 8, 1),
       modelsDir,
+      exactResizeMaxPixels: int(env, "VITRINE_IMAGE_EXACT_MAX_PIXELS", 4_000_000, 0),
     },
     images: {
       maxBytes: int(env, "VITRINE_IMAGE_MAX_BYTES", 20 * 1024 * 1024, 1),
       maxPixels: int(env, "VITRINE_IMAGE_MAX_PIXELS", 50_000_000, 1),
       fetchTimeoutMs: int(env, "VITRINE_IMAGE_FETCH_TIMEOUT_MS", 10_000, 1),
       fetchAllowList: list(env, "VITRINE_IMAGE_FETCH_ALLOW"),
+    },
+    imageIngest: {
+      enabled: bool(env, "VITRINE_IMAGE_INGEST", true),
+      concurrency: int(env, "VITRINE_IMAGE_FETCH_CONCURRENCY", 8, 1),
+      perHost: int(env, "VITRINE_IMAGE_FETCH_PER_HOST", 2, 1),
+      maxAttempts: int(env, "VITRINE_IMAGE_FETCH_ATTEMPTS", 8, 1),
+      backoffMs: int(env, "VITRINE_IMAGE_FETCH_BACKOFF_MS", 2000, 1),
     },
     limits: {
       maxDepth: int(env, "VITRINE_MAX_DEPTH", 10, 1),

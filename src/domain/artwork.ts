@@ -1,4 +1,5 @@
 /** Plain catalogue types shared by services, encoders and adapters. Free of GraphQL and Prisma. */
+import type { ImageStatus } from "./image-request.ts";
 
 export type Maybe<T> = T | null;
 
@@ -93,6 +94,10 @@ export interface Artwork extends ArtworkFields {
   readonly artists: readonly ArtistCredit[];
   readonly provenance: readonly ProvenanceEvent[];
   readonly image: Maybe<ArtworkImage>;
+  /** Where the work's image stands (fetched at ingest, attached, or failed). */
+  readonly imageStatus: ImageStatus;
+  /** Why the image could not be had, when imageStatus is FAILED. */
+  readonly imageProblem: Maybe<string>;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

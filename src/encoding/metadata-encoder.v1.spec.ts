@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MetadataGroupName, MetadataInput } from "../ports/metadata-encoder.port.ts";
@@ -7,6 +7,7 @@ import { stableHash32 } from "./feature-hash.ts";
 import { META_V1_DIMENSION, META_V1_LAYOUT, MetadataEncoderV1, warpYear } from "./metadata-encoder.v1.ts";
 import { dotSlice, l2Norm } from "./normalise.ts";
 import { normaliseName, techniqueWords } from "./text-tokens.ts";
+import { CMOA_SAMPLE, cmoaSampleAvailable } from "../../test/support/cmoa-sample.ts";
 
 const sut = new MetadataEncoderV1();
 const FC = { seed: 20240601, numRuns: 300 } as const;
@@ -313,9 +314,8 @@ describe(`${MetadataEncoderV1.name} on real catalogue rows`, () => {
     expect(groupNorm(goblet, "palette")).toBe(0);
   });
 
-  const SAMPLE = "/work/shared/data/cmoa-catalogue.jsonl";
-  const hasSample = existsSync(SAMPLE);
-  if (!hasSample) console.warn(`skipping the full CMOA sample checks: ${SAMPLE} is absent`);
+  const SAMPLE = CMOA_SAMPLE;
+  const hasSample = cmoaSampleAvailable();
 
   it.skipIf(!hasSample)("should encode every row of the CMOA sample to finite, group-normalised vectors, same-artist pairs nearer than random pairs", () => {
     const rows = readFileSync(SAMPLE, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Row);

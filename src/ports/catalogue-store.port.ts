@@ -3,6 +3,7 @@
  * ids at once) exist so per-request loaders keep the SQL count bounded however many rows a page has.
  */
 import type { Artist, ArtistCredit, Artwork, ArtworkFields, ArtworkImage, PaletteColour, ProvenanceEvent } from "../domain/artwork.ts";
+import type { ImageRequest, ImageStatus } from "../domain/image-request.ts";
 
 /** A work without its relations (what one row of a page holds). */
 export type ArtworkRow = Omit<Artwork, "artists" | "provenance" | "image">;
@@ -89,6 +90,10 @@ export interface ImportRecord {
   readonly fields: Omit<ArtworkFields, "palette"> & { title: string };
   readonly artists: readonly { readonly artist: ArtistWrite; readonly role: string | null }[];
   readonly provenance: readonly ProvenanceEventInput[];
+  /** Where the work's image comes from; null when the row names none. A changed request queues a fetch. */
+  readonly image: ImageRequest | null;
+  /** Imported without an image folder: an existing work whose image came from a local file keeps it as it is. */
+  readonly withoutImageFolder?: boolean;
 }
 
 export interface ImportBatchResult {
@@ -147,10 +152,24 @@ export interface CatalogueStore {
   /**
    * Creates or replaces works by (source, sourceId), creating missing artists by key, and enqueues their
    * embedding jobs, all in one transaction: importing the same file twice changes nothing but the jobs.
+   * A work whose image request is new or changed becomes PENDING with an image fetch job in the same
+   * transaction; an unchanged request leaves the image alone.
    */
   importArtworks(records: readonly ImportRecord[]): Promise<ImportBatchResult>;
   /** Sets (or replaces) a work's image and palette and enqueues its re-embedding, in one transaction. False when the work does not exist. */
   setArtworkImage(id: string, image: ArtworkImage, palette: readonly PaletteColour[]): Promise<boolean>;
+  /**
+   * Stores a fetched image for a work whose image request is still `request`: the image row, the
+   * palette, status READY, the re-embedding job, and the fetch job removed, in one transaction.
+   * False (nothing written) when the work is gone or its request changed meanwhile.
+   */
+  recordImageReady(id: string, request: string, image: ArtworkImage, palette: readonly PaletteColour[]): Promise<boolean>;
+  /** Marks a work's image FAILED with a problem and removes its fetch job, when its request is still `request`. */
+  recordImageFailed(id: string, request: string, problem: string): Promise<boolean>;
+  /** Queues every FAILED image for another fetch (PENDING again, its attempts from zero); returns how many. */
+  requeueFailedImages(): Promise<number>;
+  /** How many works are in each image status (one grouped count). */
+  imageStatusCounts(): Promise<Record<ImageStatus, number>>;
   /** The ids of the given artists that do not exist. */
   missingArtistIds(ids: readonly string[]): Promise<string[]>;
 }

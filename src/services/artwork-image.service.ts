@@ -4,16 +4,19 @@
  * re-embedding in the same transaction.
  */
 import { InvalidInputError, NotFoundError, PayloadTooLargeError, isDomainError } from "../domain/errors.ts";
+import type { ImageRegionValue } from "../domain/image-region.ts";
 import type { BlobStore } from "../ports/blob-store.port.ts";
 import type { CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { ImageInfo, ImageInspector } from "../ports/image-encoder.port.ts";
 import type { ImageSource } from "../ports/image-source.port.ts";
 import type { PaletteExtractor } from "../ports/palette-extractor.port.ts";
 
-/** An image as a client gives it: exactly one of `url` or `base64`. */
+/** An image as a client gives it: exactly one of `url` or `base64`; a region only when searching. */
 export interface ImageInputValue {
   readonly url?: string | null;
   readonly base64?: string | null;
+  /** Search with this part of the image only (searchByImage). */
+  readonly region?: ImageRegionValue | null;
 }
 
 /** Reports an adapter's image error at the client's input path. */
@@ -58,6 +61,7 @@ export class ArtworkImageService {
 
   /** Stores an image for a work (replacing any earlier one) and queues the work for re-embedding. */
   async attach(artworkId: string, input: ImageInputValue, path = "image"): Promise<void> {
+    if (input.region) throw new InvalidInputError(`${path}.region`, "A region applies to searchByImage only; crop the image before attaching it to a work.");
     const { bytes, info, sourceUrl, field } = await this.read(input, path);
     const palette = await atPath(this.palettes.extract(bytes), field);
     const storageKey = await this.blobs.put(info.sha256, bytes);

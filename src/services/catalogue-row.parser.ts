@@ -5,6 +5,7 @@
 import { artistKeyOf } from "../domain/artist-identity.ts";
 import { MEDIUM_CATEGORIES } from "../domain/artwork.ts";
 import { InvalidInputError } from "../domain/errors.ts";
+import { iiifServiceOf, type ImageCandidate, type ImageRequest } from "../domain/image-request.ts";
 import type { ArtistWrite, ImportRecord } from "../ports/catalogue-store.port.ts";
 
 const INCH_CM = 2.54;
@@ -36,6 +37,32 @@ function positiveCm(inches: unknown, path: string): number | null {
   return Math.round(inches * INCH_CM * 100) / 100;
 }
 
+
+/**
+ * The image sources a row names, in the order they are tried: its local file (`imagePath`, read from
+ * the import's image folder), its IIIF Image API service (`iiifService`), then `imageUrl` and
+ * `imageUrls`; a URL ending in `info.json` names a IIIF service. Null when the row names none.
+ */
+export function imageRequestOf(row: Record<string, unknown>, imageUrl: string | null, imageUrls: readonly string[]): ImageRequest | null {
+  const candidates: ImageCandidate[] = [];
+  const seen = new Set<string>();
+  const add = (c: ImageCandidate, key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    candidates.push(c);
+  };
+  const imagePath = str(row, "imagePath");
+  if (imagePath !== null) add({ kind: "file", name: imagePath, sha256: null, problem: null }, `file:${imagePath}`);
+  const service = str(row, "iiifService");
+  if (service !== null) add({ kind: "iiif", service: service.replace(/\/+$/, "") }, `iiif:${service.replace(/\/+$/, "")}`);
+  for (const url of [imageUrl, ...imageUrls]) {
+    if (!url || !url.trim()) continue;
+    const iiif = iiifServiceOf(url);
+    if (iiif) add({ kind: "iiif", service: iiif }, `iiif:${iiif}`);
+    else add({ kind: "url", url: url.trim() }, `url:${url.trim()}`);
+  }
+  return candidates.length ? { candidates } : null;
+}
 
 export function parseCatalogueRow(raw: unknown, defaultSource = "import"): ImportRecord {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidInputError("row", "Each line must be a JSON object.");
@@ -91,6 +118,8 @@ export function parseCatalogueRow(raw: unknown, defaultSource = "import"): Impor
     };
   });
   const imageUrls = Array.isArray(row.imageUrls) ? row.imageUrls.filter((u): u is string => typeof u === "string") : [];
+  const imageUrl = str(row, "imageUrl");
+  const image = imageRequestOf(row, imageUrl, imageUrls);
   return {
     source: str(row, "source") ?? defaultSource,
     sourceId,
@@ -117,11 +146,12 @@ export function parseCatalogueRow(raw: unknown, defaultSource = "import"): Impor
       provenanceText: str(row, "provenanceText"),
       provenanceNotes: str(row, "provenanceNotes"),
       license: str(row, "license"),
-      imageUrl: str(row, "imageUrl"),
+      imageUrl,
       imageUrls,
       imageLicense: str(row, "imageLicense"),
     },
     artists,
     provenance,
+    image,
   };
 }

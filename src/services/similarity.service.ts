@@ -5,12 +5,14 @@
  * also rank the work's stored-weight neighbourhood by that score (see BENCHMARKS.md for the recall).
  */
 import type { Artwork } from "../domain/artwork.ts";
-import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
+import { InvalidInputError, NotFoundError, isDomainError } from "../domain/errors.ts";
+import { resolveRegion } from "../domain/image-region.ts";
 import { explain, reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
 import { maximalMarginalRelevance } from "../encoding/mmr.ts";
 import { averageQuery, dotSlice } from "../encoding/normalise.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
 import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
+import type { ImageCropper } from "../ports/image-cropper.port.ts";
 import type { PaletteExtractor } from "../ports/palette-extractor.port.ts";
 import type { VectorFilter, VectorHit, VectorIndex } from "../ports/vector-index.port.ts";
 import type { ArtworkEmbedder } from "./artwork-embedder.ts";
@@ -117,6 +119,8 @@ export class SimilarityService {
     private readonly store: CatalogueStore,
     private readonly images: ArtworkImageService,
     private readonly palettes: PaletteExtractor,
+    /** Cuts out the region of a search image (search by a detail). */
+    private readonly cropper: ImageCropper,
     private readonly limits: SimilarityLimits = { maxK: 100, maxPrefilterIds: 20_000 },
   ) {}
 
@@ -162,10 +166,23 @@ export class SimilarityService {
     return this.finish(query, ranked, options.k, plan);
   }
 
-  /** Works that look most like an image (and share its colours). */
+  /**
+   * Works that look most like an image (and share its colours); with `input.region`, like that part
+   * of it: the region (pixels or IIIF percentages of the image as displayed) is cut out first, and
+   * both the embedding and the palette come from the crop.
+   */
   async searchByImage(input: ImageInputValue, options: SimilarOptions): Promise<SimilarResult> {
     this.target.assertLive();
-    const { bytes, field } = await this.images.read(input, "image");
+    const read = await this.images.read(input, "image");
+    const { field } = read;
+    let bytes = read.bytes;
+    if (input.region) {
+      const rect = resolveRegion(input.region, read.info.width, read.info.height, "image.region");
+      // a crop too large to handle is the region's fault; an undecodable image, the image's
+      bytes = await this.cropper.crop(bytes, rect).catch((e: unknown) => {
+        throw isDomainError(e) ? e.atField(e.code === "PAYLOAD_TOO_LARGE" ? "image.region" : field) : e;
+      });
+    }
     const palette = await atPath(this.palettes.extract(bytes), field);
     const query = this.weighted(await atPath(this.embedder.queryForImage(bytes, palette), field), options.weights);
     return this.rank(query, options, []);

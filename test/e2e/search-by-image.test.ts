@@ -5,13 +5,25 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFileServer, type FileServer } from "../support/http-file-server.ts";
-import { photoLikeRgb, solidRgb, toJpeg, toPng } from "../support/images.ts";
+import { photoLikeRgb, solidRgb, toJpeg, toPng, type RawImage } from "../support/images.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const TINY_MODEL = path.resolve("models/vit-mae-tiny.onnx");
 const CREATE = `mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id } } }`;
 const ATTACH = `mutation($id: ID!, $image: ImageInput!) { attachArtworkImage(id: $id, image: $image) { artwork { id image { width height mime sha256 } palette { hex weight } } } }`;
 const SEARCH = `query($image: ImageInput!, $first: Int, $filter: ArtworkFilter) { searchByImage(image: $image, first: $first, filter: $filter) { embeddingVersion edges { score breakdown { score image metadata } node { id title } } } }`;
+
+/** The pixels of work i's image (as made in beforeAll). */
+function studyPixels(i: number): RawImage {
+  return photoLikeRgb(160 + i * 8, 120, i + 1, 10 + i * 4);
+}
+
+/** Copies `tile` into `canvas` with its top-left corner at (left, top). */
+function paste(canvas: RawImage, tile: RawImage, left: number, top: number): void {
+  for (let y = 0; y < tile.height; y++) {
+    canvas.data.set(tile.data.subarray(y * tile.width * 3, (y + 1) * tile.width * 3), ((top + y) * canvas.width + left) * 3);
+  }
+}
 
 describe("search by image (tiny ViTMAE, embedded store)", () => {
   let t: TestApp;
@@ -23,7 +35,7 @@ describe("search by image (tiny ViTMAE, embedded store)", () => {
     for (let i = 0; i < 12; i++) {
       const created = await t.admin(CREATE, { a: { title: `Study ${i}`, yearStart: 1900 + i, mediumCategory: i % 2 ? "PAINTING" : "PHOTOGRAPH" } });
       expect(created.errors).toBeUndefined();
-      const png = await toPng(photoLikeRgb(160 + i * 8, 120, i + 1, 10 + i * 4));
+      const png = await toPng(studyPixels(i));
       works.push({ id: created.data.createArtwork.artwork.id, png });
     }
     files = await startFileServer({ body: works[3].png });
@@ -98,5 +110,52 @@ describe("search by image (tiny ViTMAE, embedded store)", () => {
     const ok = await t.gql(SEARCH, { image: { base64: Buffer.from(solid).toString("base64") }, first: 2 });
     expect(ok.errors).toBeUndefined();
     expect(ok.data.searchByImage.edges).toHaveLength(2);
+  });
+
+  describe("by a detail (region)", () => {
+    let composite: string;
+
+    beforeAll(async () => {
+      // a 400×240 picture of something else, with study 2 (176×120) at its top left and study 7
+      // (216×120) at its bottom right
+      const canvas = photoLikeRgb(400, 240, 99, 20);
+      paste(canvas, studyPixels(2), 0, 0);
+      paste(canvas, studyPixels(7), 184, 120);
+      composite = Buffer.from(await toPng(canvas)).toString("base64");
+    });
+
+    it("should find the work whose image is the detail first, the region given in pixels or IIIF percentages", async () => {
+      const byPixels = await t.gql(SEARCH, { image: { base64: composite, region: { x: 184, y: 120, width: 216, height: 120 } }, first: 3 });
+      expect(byPixels.errors).toBeUndefined();
+      expect(byPixels.data.searchByImage.edges[0].node.id).toBe(works[7].id);
+      expect(byPixels.data.searchByImage.edges[0].breakdown.image).toBeGreaterThan(0.45);
+
+      const byPercent = await t.gql(SEARCH, { image: { base64: composite, region: { x: 0, y: 0, width: 44, height: 50, unit: "PERCENT" } }, first: 3 });
+      expect(byPercent.errors).toBeUndefined();
+      expect(byPercent.data.searchByImage.edges[0].node.id).toBe(works[2].id);
+
+      // the crop is what is searched with: the same scores as the detail's own file
+      const own = await t.gql(SEARCH, { image: { base64: Buffer.from(works[7].png).toString("base64") }, first: 3 });
+      expect(byPixels.data.searchByImage.edges).toEqual(own.data.searchByImage.edges);
+      const whole = await t.gql(SEARCH, { image: { base64: composite }, first: 3 });
+      expect(whole.data.searchByImage.edges[0].score).not.toBe(byPixels.data.searchByImage.edges[0].score);
+    });
+
+    it("should refuse a region outside the image, an empty one and fractional pixels with the input's path", async () => {
+      const cases = [
+        [{ x: 400, y: 0, width: 10, height: 10 }, "image.region.x", /starts outside the image/],
+        [{ x: 0, y: 100, width: 10, height: 10, unit: "PERCENT" }, "image.region.y", /starts outside the image/],
+        [{ x: 0, y: 0, width: 0, height: 10 }, "image.region.width", /empty/],
+        [{ x: 0, y: 0, width: 10, height: -1 }, "image.region.height", /empty/],
+        [{ x: 0.5, y: 0, width: 10, height: 10 }, "image.region.x", /whole pixels/],
+      ] as const;
+      for (const [region, field, message] of cases) {
+        const r = await t.gql(SEARCH, { image: { base64: composite, region } });
+        expect(r.errors?.[0].extensions, JSON.stringify(region)).toMatchObject({ code: "BAD_USER_INPUT", field });
+        expect(r.errors?.[0].message).toMatch(message);
+      }
+      const attach = await t.admin(ATTACH, { id: works[0].id, image: { base64: composite, region: { x: 0, y: 0, width: 10, height: 10 } } });
+      expect(attach.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "image.region" });
+    });
   });
 });

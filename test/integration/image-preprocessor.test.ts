@@ -8,10 +8,14 @@ import { describe, expect, it } from "vitest";
 import {
   IMAGE_TENSOR_LENGTH,
   SharpImagePreprocessor,
+  levelTables,
+  normaliseRgb224,
   resizeBilinearPillow,
+  resizePillow,
 } from "../../src/adapters/sharp/sharp-image-preprocessor.ts";
 import { DomainError } from "../../src/domain/errors.ts";
-import { PILLOW_CASES } from "../fixtures/preprocessing/make-fixtures.ts";
+import { DEFAULT_PREPROCESSING } from "../../src/model/image-preprocessing.ts";
+import { NORMALIZE_CASES, PILLOW_CASES } from "../fixtures/preprocessing/make-fixtures.ts";
 import { decodeRgb, fromRaw, gradientRgb, photoLikeRgb, solidRgb, toJpeg, toPng } from "../support/images.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/preprocessing");
@@ -124,6 +128,31 @@ describe(SharpImagePreprocessor.name, () => {
     expect(bottom[0]).toBeLessThan(25);
   });
 
+  it("should crop the image as displayed (after the EXIF orientation), losslessly", async () => {
+    // Stored 300×200: left half red, right half blue; orientation 6 shows it 200×300, red on top.
+    const raw = solidRgb(300, 200, [255, 0, 0]);
+    for (let y = 0; y < 200; y++) for (let x = 150; x < 300; x++) raw.data.set([0, 0, 255], (y * 300 + x) * 3);
+    const jpeg = new Uint8Array(await fromRaw(raw).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer());
+    const top = await decodeRgb(await sut.crop(jpeg, { left: 20, top: 10, width: 160, height: 100 }));
+    expect([top.width, top.height]).toEqual([160, 100]);
+    const bottom = await decodeRgb(await sut.crop(jpeg, { left: 20, top: 190, width: 160, height: 100 }));
+    for (const [img, want] of [[top, [255, 0, 0]], [bottom, [0, 0, 255]]] as const) {
+      const mid = ((img.height >> 1) * img.width + (img.width >> 1)) * 3;
+      for (let c = 0; c < 3; c++) expect(Math.abs(img.data[mid + c] - want[c])).toBeLessThan(25);
+    }
+    // lossless: a crop of a PNG holds exactly the pixels it covers
+    const photo = photoLikeRgb(120, 90, 6);
+    const cut = await decodeRgb(await sut.crop(await toPng(photo), { left: 30, top: 40, width: 50, height: 20 }));
+    for (let y = 0; y < 20; y++) expect(cut.data.subarray(y * 150, (y + 1) * 150)).toEqual(photo.data.subarray(((40 + y) * 120 + 30) * 3, ((40 + y) * 120 + 80) * 3));
+    // a crop whose lossless file would exceed the byte limit is refused (the JPEG itself is under it)
+    const noisy = await toJpeg(photoLikeRgb(300, 300, 7), 50);
+    const capped = new SharpImagePreprocessor({ maxBytes: noisy.length + 1, maxPixels: LIMITS.maxPixels });
+    const tooBig = await rejection(capped.crop(noisy, { left: 0, top: 0, width: 300, height: 300 }));
+    expect(tooBig.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(tooBig.message).toMatch(/region is 300×300 pixels.*smaller region/);
+    expect((await capped.crop(noisy, { left: 0, top: 0, width: 20, height: 20 })).length).toBeGreaterThan(0);
+  });
+
   it("should flatten transparency on white", async () => {
     const rgba = new Uint8Array(100 * 100 * 4);
     for (let i = 0; i < 100 * 100; i++) rgba.set(i < 5000 ? [0, 0, 0, 0] : [0, 0, 0, 128], i * 4);
@@ -153,24 +182,71 @@ describe(SharpImagePreprocessor.name, () => {
     }
   });
 
-  describe("against Pillow BILINEAR (committed fixtures)", () => {
+  describe("against Pillow BILINEAR and BICUBIC (committed fixtures)", () => {
     const meta = JSON.parse(readFileSync(path.join(FIXTURES, "pillow-cases.json"), "utf8")) as { inputSha256: Record<string, string> };
-    for (const [name, [w, h, seed]] of Object.entries(PILLOW_CASES)) {
-      it(`should match Pillow exactly for ${name} and stay within the measured error with sharp's kernel`, async () => {
+    for (const [name, [w, h, seed, filter]] of Object.entries(PILLOW_CASES)) {
+      it(`should match Pillow exactly for ${name} (${filter}) and stay within the measured error with sharp's kernel`, async () => {
         const input = photoLikeRgb(w, h, seed, 0);
         expect(createHash("sha256").update(input.data).digest("hex"), "test/support/images.ts changed: rerun make-fixtures.ts").toBe(meta.inputSha256[name]);
         const pillow = (await decodeRgb(readFileSync(path.join(FIXTURES, `${name}.pillow224.png`)))).data;
         const png = await toPng(input);
+        const preprocessing = { ...DEFAULT_PREPROCESSING, resample: filter };
+        const exact = new SharpImagePreprocessor({ ...LIMITS, preprocessing });
 
-        expect(diff(resizeBilinearPillow(input.data, w, h, 224, 224), pillow)).toEqual({ mae: 0, max: 0 });
-        expect(diff(levelsOf(await sut.preprocess(png)), pillow)).toEqual({ mae: 0, max: 0 });
+        expect(diff(resizePillow(input.data, w, h, 224, 224, filter), pillow)).toEqual({ mae: 0, max: 0 });
+        expect(diff(levelsOf(await exact.preprocess(png)), pillow)).toEqual({ mae: 0, max: 0 });
+        if (filter === "bilinear") expect(resizeBilinearPillow(input.data, w, h, 224, 224)).toEqual(pillow);
 
-        const approx = diff(await viaSharp.toRgb224(png), pillow);
+        const approx = diff(await new SharpImagePreprocessor({ ...LIMITS, preprocessing, resampler: "sharp" }).toRgb(png), pillow);
         expect(approx.max).toBeGreaterThan(0); // the two resamplers really differ...
-        // ...by no more than measured (docs/preprocessing.md): downscaling ≤ 0.6 MAE, upscaling ≤ 3.5.
-        expect(approx.mae).toBeLessThan(w >= 224 && h >= 224 ? 0.6 : 3.5);
+        // ...by no more than measured (docs/preprocessing.md): downscaling ≤ 0.6 MAE, upscaling ≤ 3.5
+        // (≤ 6 with sharp's cubic kernel, whose upscaling grid is off like its linear one).
+        expect(approx.mae).toBeLessThan(w >= 224 && h >= 224 ? 0.6 : filter === "bicubic" ? 6 : 3.5);
       });
     }
+
+    it("should tell the two filters apart (BICUBIC's output is not BILINEAR's)", async () => {
+      const [w, h, seed] = PILLOW_CASES["bicubic-downscale-448x336"];
+      const input = photoLikeRgb(w, h, seed, 0);
+      const d = diff(resizePillow(input.data, w, h, 224, 224, "bicubic"), resizePillow(input.data, w, h, 224, 224, "bilinear"));
+      expect(d.max).toBeGreaterThan(10);
+    });
+  });
+
+  describe("rescale and normalise as transformers does (numpy's float32 values, committed)", () => {
+    const committed = JSON.parse(readFileSync(path.join(FIXTURES, "normalize-levels.json"), "utf8")) as { tables: string[][] };
+    const bits = (t: Float32Array): string => Array.from(new Uint32Array(t.buffer, t.byteOffset, t.length), (b) => b.toString(16).padStart(8, "0")).join(" ");
+
+    for (const [i, p] of NORMALIZE_CASES.entries()) {
+      it(`should give every level numpy's exact float32 value (case ${i}: rescale ${p.doRescale}, normalise ${p.doNormalize}, mean ${p.mean.join("/")})`, () => {
+        const tables = levelTables(p);
+        for (let c = 0; c < 3; c++) expect(bits(tables[c]), `channel ${c}`).toBe(committed.tables[i][c]);
+      });
+    }
+
+    it("should write the model's own values into the tensor (not the default's)", async () => {
+      const p = NORMALIZE_CASES[1];
+      const pre = new SharpImagePreprocessor({ ...LIMITS, preprocessing: p });
+      const t = await pre.preprocess(await toPng(solidRgb(300, 200, [200, 100, 50])));
+      for (let c = 0; c < 3; c++) expect(t[c * PLANE + 1234]).toBe(levelTables(p)[c][[200, 100, 50][c]]);
+      expect(t[1234]).toBeCloseTo((200 / 255 - 0.5) / 0.5, 6);
+      // the default path is unchanged: the exported 224×224 helper and a default preprocessor agree
+      const rgb = await sut.toRgb(await toPng(photoLikeRgb(300, 200, 3)));
+      const viaHelper = new Float32Array(IMAGE_TENSOR_LENGTH);
+      normaliseRgb224(rgb, viaHelper);
+      const viaInstance = new Float32Array(IMAGE_TENSOR_LENGTH);
+      sut.normalise(rgb, viaInstance);
+      expect(viaInstance).toEqual(viaHelper);
+    });
+  });
+
+  it("should resize to the model's own size when it is not 224×224", async () => {
+    const pre = new SharpImagePreprocessor({ ...LIMITS, preprocessing: { ...DEFAULT_PREPROCESSING, width: 160, height: 96, resample: "bicubic" } });
+    const input = photoLikeRgb(400, 300, 8, 0);
+    const t = await pre.preprocess(await toPng(input));
+    expect(t.length).toBe(3 * 160 * 96);
+    expect(pre.tensorLength).toBe(3 * 160 * 96);
+    expect(await pre.toRgb(await toPng(input))).toEqual(resizePillow(input.data, 400, 300, 160, 96, "bicubic"));
   });
 
   it("should keep a solid colour solid and stay within the input's range at any size (property)", () => {
@@ -204,11 +280,19 @@ describe(SharpImagePreprocessor.name, () => {
     );
   });
 
-  it("should fall back to sharp's linear kernel above exactMaxPixels", async () => {
+  it("should fall back to sharp's kernel above exactMaxPixels (linear for BILINEAR, cubic for BICUBIC)", async () => {
     const png = await toPng(photoLikeRgb(448, 336, 42, 0));
     const capped = new SharpImagePreprocessor({ ...LIMITS, exactMaxPixels: 1000 });
-    expect(await capped.toRgb224(png)).toEqual(await viaSharp.toRgb224(png));
-    expect(await capped.toRgb224(png)).not.toEqual(await sut.toRgb224(png));
+    expect(await capped.toRgb(png)).toEqual(await viaSharp.toRgb(png));
+    expect(await capped.toRgb(png)).not.toEqual(await sut.toRgb(png));
+    const atLimit = new SharpImagePreprocessor({ ...LIMITS, exactMaxPixels: 448 * 336 });
+    expect(await atLimit.toRgb(png)).toEqual(await sut.toRgb(png));
+
+    const bicubic = { ...DEFAULT_PREPROCESSING, resample: "bicubic" as const };
+    const cubicCapped = new SharpImagePreprocessor({ ...LIMITS, exactMaxPixels: 1000, preprocessing: bicubic });
+    const cubicSharp = new SharpImagePreprocessor({ ...LIMITS, resampler: "sharp", preprocessing: bicubic });
+    expect(await cubicCapped.toRgb(png)).toEqual(await cubicSharp.toRgb(png));
+    expect(await cubicCapped.toRgb(png)).not.toEqual(await viaSharp.toRgb(png));
   });
 
   it("should inspect every accepted format without decoding and report mime, size and checksum", async () => {

@@ -4,9 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ModelFormatError, OnnxImageEncoder, meanPoolPatches } from "../../src/adapters/onnx/onnx-image-encoder.ts";
+import { resizePillow } from "../../src/adapters/sharp/sharp-image-preprocessor.ts";
 import { DomainError, UnavailableError } from "../../src/domain/errors.ts";
-import { generateVitMae } from "../../src/model/vitmae-generator.ts";
-import { gradientRgb, photoLikeRgb, solidRgb, toJpeg, toPng } from "../support/images.ts";
+import { DEFAULT_PREPROCESSING, type ImagePreprocessing } from "../../src/model/image-preprocessing.ts";
+import { MANIFEST_FORMAT, manifestPathOf, type ModelManifest } from "../../src/model/model-manifest.ts";
+import { VITMAE_SIZES, generateVitMae } from "../../src/model/vitmae-generator.ts";
+import { decodeRgb, gradientRgb, photoLikeRgb, solidRgb, toJpeg, toPng } from "../support/images.ts";
 
 const MODEL = path.resolve(import.meta.dirname, "../../models/vit-mae-tiny.onnx");
 
@@ -111,7 +114,83 @@ describe(OnnxImageEncoder.name, () => {
     await expect(sut.encodeBatch([images[0], svg])).rejects.toBeInstanceOf(DomainError);
   });
 
-  it("should refuse an export that kept the random masking, saying how to re-export", async () => {
+  describe("with a manifest beside the model", () => {
+    /** Not the default in any respect but the size: BICUBIC, CLIP's mean and std. */
+    const custom: ImagePreprocessing = {
+      ...DEFAULT_PREPROCESSING,
+      resample: "bicubic",
+      mean: [0.48145466, 0.4578275, 0.40821073],
+      std: [0.26862954, 0.26130258, 0.27577711],
+    };
+
+    function install(name: string, sha256: string, preprocessing: ImagePreprocessing = custom): string {
+      const file = path.join(tmp, `${name}.onnx`);
+      writeFileSync(file, readFileSync(MODEL));
+      const { hidden, layers, heads, mlp } = VITMAE_SIZES.tiny;
+      const manifest: ModelManifest = {
+        format: MANIFEST_FORMAT,
+        source: "generated",
+        repo: null,
+        requestedRevision: null,
+        revision: null,
+        origin: null,
+        files: [],
+        model: { file: path.basename(file), bytes: readFileSync(file).length, sha256, precision: "fp32" },
+        architecture: { imageSize: 224, patchSize: 16, numChannels: 3, hiddenSize: hidden, numHiddenLayers: layers, numAttentionHeads: heads, intermediateSize: mlp, layerNormEps: 1e-12, hiddenAct: "gelu", qkvBias: true },
+        preprocessing,
+        installedAt: new Date(0).toISOString(),
+      };
+      writeFileSync(manifestPathOf(file), JSON.stringify(manifest));
+      return file;
+    }
+
+    it("should feed the model exactly the manifest's preprocessing (bicubic, its own mean and std)", async () => {
+      const file = install("with-manifest", createHash("sha256").update(readFileSync(MODEL)).digest("hex"));
+      const encoder = await OnnxImageEncoder.open(file, { threads: 1 });
+      try {
+        expect(encoder.preprocessing).toEqual(custom);
+        expect(sut.preprocessing).toEqual(DEFAULT_PREPROCESSING);
+        const png = await toPng(photoLikeRgb(300, 500, 2, 0));
+        // this test's own preprocessing: Pillow-exact BICUBIC, then transformers' float32 arithmetic
+        const decoded = await decodeRgb(png);
+        const rgb = resizePillow(decoded.data, decoded.width, decoded.height, 224, 224, "bicubic");
+        const tensor = new Float32Array(3 * 224 * 224);
+        for (let c = 0; c < 3; c++) {
+          const mean = Math.fround(custom.mean[c]);
+          const std = Math.fround(custom.std[c]);
+          for (let p = 0; p < 224 * 224; p++) tensor[c * 224 * 224 + p] = Math.fround(Math.fround(Math.fround(rgb[p * 3 + c] * (1 / 255)) - mean) / std);
+        }
+        const [want] = await sut.encodeTensor(tensor, 1);
+        const got = await encoder.encode(png);
+        let maxDiff = 0;
+        for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+        expect(maxDiff).toBe(0);
+        // ...and the default preprocessing gives this model another vector
+        expect(cosine(await sut.encode(png), got)).toBeLessThan(0.99999);
+      } finally {
+        await encoder.close();
+      }
+    });
+
+    it("should refuse a manifest whose model checksum is not the file's, saying to fetch again", async () => {
+      const file = install("wrong-manifest", "0".repeat(64));
+      const e = await OnnxImageEncoder.open(file).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(ModelFormatError);
+      expect((e as Error).message).toMatch(/does not describe wrong-manifest\.onnx/);
+      expect((e as Error).message).toContain("vitrine model fetch");
+    });
+
+    it("should refuse a manifest asking for preprocessing vitrine cannot reproduce", async () => {
+      const sha = createHash("sha256").update(readFileSync(MODEL)).digest("hex");
+      const file = install("lanczos-manifest", sha, { ...custom, resample: "lanczos" as ImagePreprocessing["resample"] });
+      await expect(OnnxImageEncoder.open(file)).rejects.toThrow(/lanczos-manifest\.manifest\.json cannot be used: its resample filter "lanczos"/);
+    });
+  });
+
+  it("should refuse an export that kept the random masking, saying to run model prepare", async () => {
     const masked = path.join(tmp, "vit-mae-masked.onnx");
     writeFileSync(masked, generateVitMae({ size: "tiny", masking: true }));
     const e = await OnnxImageEncoder.open(masked).then(
@@ -120,8 +199,8 @@ describe(OnnxImageEncoder.name, () => {
     );
     expect(e).toBeInstanceOf(ModelFormatError);
     expect((e as Error).message).toMatch(/returns 50 tokens per image, not 197/);
-    expect((e as Error).message).toContain('ViTMAEModel.from_pretrained("facebook/vit-mae-base", mask_ratio=0.0)');
     expect((e as Error).message).toContain("vitrine model prepare IN OUT");
+    expect((e as Error).message).not.toMatch(/re-export/i);
   });
 
   it("should report a missing model as unavailable", async () => {

@@ -217,6 +217,30 @@ export class CachedCatalogueStore implements CatalogueStore {
       this.forget(id);
     }
   }
+  async recordImageReady(id: string, request: string, image: ArtworkImage, palette: readonly PaletteColour[]): Promise<boolean> {
+    try {
+      return await this.store.recordImageReady(id, request, image, palette);
+    } finally {
+      this.forget(id);
+    }
+  }
+  async recordImageFailed(id: string, request: string, problem: string): Promise<boolean> {
+    try {
+      return await this.store.recordImageFailed(id, request, problem);
+    } finally {
+      this.forget(id);
+    }
+  }
+  async requeueFailedImages(): Promise<number> {
+    try {
+      return await this.store.requeueFailedImages();
+    } finally {
+      this.clearAll();
+    }
+  }
+  imageStatusCounts() {
+    return this.store.imageStatusCounts();
+  }
   async createArtist(...args: Parameters<CatalogueStore["createArtist"]>): Promise<string> {
     return this.store.createArtist(...args);
   }

@@ -1,4 +1,5 @@
 /** BlobStore in a folder (VITRINE_DATA_DIR/images): `ab/cd/<sha256>`, written to a temp file then renamed. */
+import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BlobStore } from "../../ports/blob-store.port.ts";
@@ -17,7 +18,8 @@ export class FsBlobStore implements BlobStore {
     const file = this.pathOf(sha256);
     if (await stat(file).then(() => true, () => false)) return sha256;
     await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    // a name of its own: two works with the same image may be stored at the same moment
+    const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, file);
     return sha256;

@@ -10,7 +10,7 @@ import ipaddr from "ipaddr.js";
 import { Agent, request } from "undici";
 import type { ImageLimitsConfig } from "../../config/config.ts";
 import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../../domain/errors.ts";
-import type { ImageSource } from "../../ports/image-source.port.ts";
+import { ImageFetchError, isTransientStatus, type ImageSource } from "../../ports/image-source.port.ts";
 
 const MAX_REDIRECTS = 3;
 
@@ -89,7 +89,14 @@ export class GuardedImageFetcher implements ImageSource {
       }
       if (res.statusCode !== 200) {
         await res.body.dump();
-        throw new InvalidInputError(field, `The image URL answered HTTP ${res.statusCode}; give a URL that returns the image itself.`);
+        const retryAfter = res.headers["retry-after"];
+        throw new ImageFetchError(
+          field,
+          `The image URL answered HTTP ${res.statusCode}; give a URL that returns the image itself.`,
+          res.statusCode,
+          typeof retryAfter === "string" ? retryAfter : null,
+          isTransientStatus(res.statusCode),
+        );
       }
       const declared = Number(res.headers["content-length"] ?? 0);
       if (declared > this.limits.maxBytes) {
@@ -144,7 +151,7 @@ export class GuardedImageFetcher implements ImageSource {
     const code = (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
     if (code === "EBLOCKED") return this.blocked(field);
     if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError" || code === "UND_ERR_CONNECT_TIMEOUT") {
-      return new InvalidInputError(field, `The image URL did not answer within ${this.limits.fetchTimeoutMs / 1000} s.`);
+      return new ImageFetchError(field, `The image URL did not answer within ${this.limits.fetchTimeoutMs / 1000} s.`, null, null, true);
     }
     if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new InvalidInputError(field, `The image URL's host could not be found: ${new URL(url).hostname}.`);
     return new UnavailableError(`The image URL could not be fetched (${code ?? "connection failed"}); try again or send the image as base64.`, field);

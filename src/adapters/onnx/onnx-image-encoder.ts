@@ -1,7 +1,11 @@
 /**
  * ImageEncoder on onnxruntime-node: a ViTMAE encoder exported to ONNX (input `pixel_values`
- * [batch, 3, 224, 224], output `last_hidden_state` [batch, 197, hidden]), mean of the 196 patch
- * tokens (CLS excluded), L2-normalised.
+ * [batch, 3, H, W], output `last_hidden_state` [batch, 1 + patches, hidden]; 224, 224 and 197 for
+ * vit-mae-base), mean of the patch tokens (CLS excluded), L2-normalised.
+ *
+ * The installed model's manifest (model-manifest.ts, written by `vitrine model fetch`) says how its
+ * images are prepared (size, filter, rescale, mean, std) and how many tokens it returns; a model
+ * without one (a user's own export) is read with DEFAULT_PREPROCESSING and 197 tokens.
  *
  * The session lives on a worker thread (onnx-session.worker.js): onnxruntime-node 1.30 runs a model
  * synchronously on the calling thread, which would freeze the API for the ~100 ms per image a
@@ -20,19 +24,15 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { InferenceSession } from "onnxruntime-node";
 import { UnavailableError } from "../../domain/errors.ts";
+import { RESAMPLE_FILTERS, type ImagePreprocessing } from "../../model/image-preprocessing.ts";
+import { expectedTokens, manifestPathOf, readManifest, type ModelManifest } from "../../model/model-manifest.ts";
 import type { ImageEncoder } from "../../ports/image-encoder.port.ts";
-import {
-  IMAGE_TENSOR_LENGTH,
-  MODEL_IMAGE_SIZE,
-  SharpImagePreprocessor,
-  normaliseRgb224,
-  type PendingImage,
-} from "../sharp/sharp-image-preprocessor.ts";
+import { MODEL_IMAGE_SIZE, SharpImagePreprocessor, type PendingImage } from "../sharp/sharp-image-preprocessor.ts";
 
 const INPUT = "pixel_values";
 const OUTPUT = "last_hidden_state";
 const PATCH = 16;
-/** 1 CLS token + (224 / 16)² patch tokens: the output length of a ViTMAE export without masking. */
+/** 1 CLS token + (224 / 16)² patch tokens: the output length of a ViTMAE-base export without masking (and of a model without a manifest). */
 export const UNMASKED_SEQUENCE_LENGTH = 1 + (MODEL_IMAGE_SIZE / PATCH) ** 2;
 
 /** The ONNX file is not a usable ViTMAE encoder export; the message says how to get one. */
@@ -51,7 +51,10 @@ export interface OnnxImageEncoderOptions {
   readonly batchSize?: number;
   /** Model name stored in the embedding version; default: the file name without ".onnx". */
   readonly modelId?: string;
-  /** Image checks and preprocessing; default limits 20 MB and 50 MP. */
+  /**
+   * Image checks and preprocessing; default limits 20 MB and 50 MP. When the model has a manifest,
+   * its preprocessing replaces this one's (same limits).
+   */
   readonly preprocessor?: SharpImagePreprocessor;
   /**
    * Let onnxruntime's intra-op threads spin between operators (its default). Off leaves those CPU
@@ -200,10 +203,17 @@ export class OnnxImageEncoder implements ImageEncoder {
     private readonly fixedBatch: number | undefined,
   ) {}
 
+  /** How this model's images are prepared (its manifest's, or DEFAULT_PREPROCESSING). */
+  get preprocessing(): ImagePreprocessing {
+    return this.preprocessor.preprocessing;
+  }
+
   /**
-   * Loads and validates the model: input `pixel_values`, output `last_hidden_state`, and a dummy run
-   * whose output must have 197 tokens (an export that kept MAE's random masking has 50 and is refused
-   * with a ModelFormatError saying how to re-export). UnavailableError when the file is missing.
+   * Loads and validates the model: its manifest when there is one (its model checksum must be the
+   * file's; its preprocessing and token count are used), input `pixel_values`, output
+   * `last_hidden_state`, and a dummy run whose output must have the expected tokens (197 without a
+   * manifest; an export that kept MAE's random masking has 50 and is refused with a ModelFormatError
+   * saying to run `vitrine model prepare`). UnavailableError when the file is missing.
    */
   static async open(modelPath: string, options: OnnxImageEncoderOptions = {}): Promise<OnnxImageEncoder> {
     try {
@@ -213,6 +223,7 @@ export class OnnxImageEncoder implements ImageEncoder {
         `The image model is not installed (${modelPath}). Run \`vitrine model fetch\`, or set VITRINE_MODEL_PATH to a ViTMAE ONNX export.`,
       );
     }
+    const manifest = await manifestOf(modelPath);
     const threads = options.threads ?? 0;
     const [modelSha256, session] = await Promise.all([
       sha256File(modelPath),
@@ -226,10 +237,19 @@ export class OnnxImageEncoder implements ImageEncoder {
       }),
     ]);
     try {
-      const { dimension, fixedBatch } = await validate(session, modelPath);
+      if (manifest && manifest.model.sha256 !== modelSha256) {
+        throw new ModelFormatError(
+          `${manifestPathOf(modelPath)} does not describe ${path.basename(modelPath)} (it records SHA-256 ${manifest.model.sha256}, the file has ${modelSha256}): ` +
+            `the model file was replaced or damaged. Run \`vitrine model fetch\` again to install a model with its manifest.`,
+        );
+      }
+      const base = options.preprocessor ?? new SharpImagePreprocessor({ maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000 });
+      const preprocessor = manifest ? base.withPreprocessing(manifest.preprocessing) : base;
+      const tokens = manifest ? expectedTokens(manifest.architecture) : UNMASKED_SEQUENCE_LENGTH;
+      const { dimension, fixedBatch } = await validate(session, modelPath, preprocessor.preprocessing, tokens);
       return new OnnxImageEncoder(
         session,
-        options.preprocessor ?? new SharpImagePreprocessor({ maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000 }),
+        preprocessor,
         fixedBatch ?? Math.max(1, options.batchSize ?? 8),
         dimension,
         options.modelId ?? path.basename(modelPath).replace(/\.onnx$/i, ""),
@@ -257,21 +277,23 @@ export class OnnxImageEncoder implements ImageEncoder {
   }
 
   /**
-   * Runs the model on a prepared NCHW batch tensor (n × 3 × 224 × 224) and pools: no image
-   * decoding. `pixels` is moved to the model's thread and cannot be used afterwards. Used by the
-   * benchmark to measure the model alone.
+   * Runs the model on a prepared NCHW batch tensor (n × 3 × height × width of `preprocessing`) and
+   * pools: no image decoding. `pixels` is moved to the model's thread and cannot be used afterwards.
+   * Used by the benchmark to measure the model alone.
    */
   async encodeTensor(pixels: Float32Array, n: number): Promise<Float32Array[]> {
-    let input = pixels.subarray(0, n * IMAGE_TENSOR_LENGTH);
+    const length = this.preprocessor.tensorLength;
+    let input = pixels.subarray(0, n * length);
     let runBatch = n;
     if (this.fixedBatch !== undefined && n < this.fixedBatch) {
-      input = new Float32Array(this.fixedBatch * IMAGE_TENSOR_LENGTH);
-      input.set(pixels.subarray(0, n * IMAGE_TENSOR_LENGTH));
+      input = new Float32Array(this.fixedBatch * length);
+      input.set(pixels.subarray(0, n * length));
       runBatch = this.fixedBatch;
     } else if (input.length !== pixels.length) {
       input = input.slice();
     }
-    const out = await this.session.run(INPUT, OUTPUT, input, [runBatch, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]);
+    const { width, height } = this.preprocessing;
+    const out = await this.session.run(INPUT, OUTPUT, input, [runBatch, 3, height, width]);
     const [, seq, dim] = out.dims;
     return meanPoolPatches(out.data, n, seq, dim);
   }
@@ -308,7 +330,7 @@ export class OnnxImageEncoder implements ImageEncoder {
     const decoded = await Promise.all(
       started.map(async ({ job, pending }) => {
         try {
-          return { job, rgb: await pending.rgb224 };
+          return { job, rgb: await pending.rgb };
         } catch (e) {
           job.reject(e);
           return undefined;
@@ -317,8 +339,9 @@ export class OnnxImageEncoder implements ImageEncoder {
     );
     const ok = decoded.filter((d): d is { job: Job; rgb: Uint8Array } => d !== undefined);
     if (ok.length === 0) return undefined;
-    const pixels = new Float32Array(ok.length * IMAGE_TENSOR_LENGTH);
-    ok.forEach(({ rgb }, i) => normaliseRgb224(rgb, pixels, i * IMAGE_TENSOR_LENGTH));
+    const length = this.preprocessor.tensorLength;
+    const pixels = new Float32Array(ok.length * length);
+    ok.forEach(({ rgb }, i) => this.preprocessor.normalise(rgb, pixels, i * length));
     return { jobs: ok.map((d) => d.job), pixels };
   }
 
@@ -355,7 +378,45 @@ export class OnnxImageEncoder implements ImageEncoder {
   }
 }
 
-async function validate(session: WorkerSession, modelPath: string): Promise<{ dimension: number; fixedBatch: number | undefined }> {
+/** What is wrong with a manifest's preprocessing, or undefined when vitrine can reproduce it. */
+function preprocessingProblem(p: ImagePreprocessing | undefined): string | undefined {
+  if (!p || typeof p !== "object") return "it has no preprocessing";
+  const size = (n: unknown): boolean => typeof n === "number" && Number.isInteger(n) && n > 0;
+  const triple = (t: unknown): boolean => Array.isArray(t) && t.length === 3 && t.every((v) => typeof v === "number" && Number.isFinite(v));
+  if (!size(p.width) || !size(p.height)) return `its preprocessing size ${JSON.stringify([p.width, p.height])} is not two positive integers`;
+  if (!RESAMPLE_FILTERS.includes(p.resample)) return `its resample filter ${JSON.stringify(p.resample)} is not one of ${RESAMPLE_FILTERS.join(", ")}`;
+  if (typeof p.doRescale !== "boolean" || typeof p.doNormalize !== "boolean") return "its doRescale / doNormalize are not true or false";
+  if (typeof p.rescaleFactor !== "number" || !(p.rescaleFactor > 0)) return `its rescaleFactor ${JSON.stringify(p.rescaleFactor)} is not a positive number`;
+  if (!triple(p.mean) || !triple(p.std) || p.std.some((v) => v === 0)) return "its mean and std are not 3 numbers each (std without 0)";
+  return undefined;
+}
+
+/** The manifest beside the model, or null; an unreadable or unusable one is a ModelFormatError. */
+async function manifestOf(modelPath: string): Promise<ModelManifest | null> {
+  const file = manifestPathOf(modelPath);
+  let manifest: ModelManifest | null;
+  try {
+    manifest = await readManifest(modelPath);
+  } catch (e) {
+    throw new ModelFormatError(
+      `${file} could not be read (${(e as Error).message}). Run \`vitrine model fetch\` again, or remove it to use ${path.basename(modelPath)} with the default preprocessing.`,
+    );
+  }
+  if (!manifest) return null;
+  const problem = preprocessingProblem(manifest.preprocessing);
+  const arch = manifest.architecture;
+  const tokens = arch && arch.imageSize > 0 && arch.patchSize > 0 ? expectedTokens(arch) : Number.NaN;
+  const why = problem ?? (!Number.isInteger(tokens) ? "its architecture's imageSize and patchSize do not give a whole number of patches" : undefined);
+  if (why) throw new ModelFormatError(`${file} cannot be used: ${why}. Run \`vitrine model fetch\` again.`);
+  return manifest;
+}
+
+async function validate(
+  session: WorkerSession,
+  modelPath: string,
+  preprocessing: ImagePreprocessing,
+  tokens: number,
+): Promise<{ dimension: number; fixedBatch: number | undefined }> {
   const name = path.basename(modelPath);
   if (!session.inputNames.includes(INPUT) || !session.outputNames.includes(OUTPUT)) {
     throw new ModelFormatError(
@@ -366,17 +427,22 @@ async function validate(session: WorkerSession, modelPath: string): Promise<{ di
   const batchDim = meta && meta.isTensor ? meta.shape[0] : undefined;
   const fixedBatch = typeof batchDim === "number" && batchDim > 0 ? batchDim : undefined;
   const n = fixedBatch ?? 1;
-  const out = await session.run(INPUT, OUTPUT, new Float32Array(n * IMAGE_TENSOR_LENGTH), [n, 3, MODEL_IMAGE_SIZE, MODEL_IMAGE_SIZE]);
+  const { width, height } = preprocessing;
+  let out: OutputTensor;
+  try {
+    out = await session.run(INPUT, OUTPUT, new Float32Array(n * 3 * width * height), [n, 3, height, width]);
+  } catch (e) {
+    throw new ModelFormatError(`${name} does not accept ${width}×${height} images (the size its preprocessing asks for): ${(e as Error).message}`);
+  }
   if (out.dtype !== "float32" || out.dims.length !== 3 || out.dims[0] !== n) {
     throw new ModelFormatError(`${name}: "${OUTPUT}" should be float32 [batch, tokens, hidden]; got ${out.dtype} [${out.dims.join(", ")}].`);
   }
   const [, seq, dimension] = out.dims;
-  if (seq !== UNMASKED_SEQUENCE_LENGTH) {
+  if (seq !== tokens) {
     throw new ModelFormatError(
-      `${name} returns ${seq} tokens per image, not ${UNMASKED_SEQUENCE_LENGTH} (1 + (224/16)²): the export kept ViTMAE's random masking ` +
-        `(mask_ratio 0.75), so the same image would embed differently on every run. Re-export with masking off: ` +
-        `ViTMAEModel.from_pretrained("facebook/vit-mae-base", mask_ratio=0.0) before torch.onnx.export, ` +
-        `or run \`vitrine model prepare IN OUT\` on this export.`,
+      `${name} returns ${seq} tokens per image, not ${tokens} (1 CLS token + one per patch): the export kept ViTMAE's random masking, ` +
+        `so the same image would embed differently on every run (transformers' random_masking shuffles the patches even with mask_ratio=0.0). ` +
+        `Run \`vitrine model prepare IN OUT\` on the export (any export, whatever its mask_ratio) to remove the masking, and use OUT.`,
     );
   }
   return { dimension, fixedBatch };

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { isNameDerivedKey, matchArtist, nameKeyOf } from "../../domain/artist-identity.ts";
 import type { Artist, ArtistCredit, Artwork, ArtworkImage, PaletteColour, ProvenanceEvent } from "../../domain/artwork.ts";
 import { ConflictError } from "../../domain/errors.ts";
+import { IMAGE_STATUSES, imageRequestHost, imageRequestKey, parseImageRequest, type ImageStatus } from "../../domain/image-request.ts";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type {
   ArtistFilter,
@@ -54,8 +55,8 @@ export function formatPalette(palette: readonly PaletteColour[]): string[] {
 }
 
 function toRow(m: ArtworkModel): ArtworkRow {
-  const { dimensionsText, palette, titleSort: _t, ...rest } = m;
-  return { ...rest, dimensionsText, palette: parsePalette(palette) };
+  const { dimensionsText, palette, imageStatus, imageRequest: _request, titleSort: _t, ...rest } = m;
+  return { ...rest, dimensionsText, palette: parsePalette(palette), imageStatus: imageStatus as ImageStatus };
 }
 
 function toArtist(m: ArtistModel): Artist {
@@ -473,17 +474,44 @@ export class PrismaCatalogueStore implements CatalogueStore {
         const artistIds = await resolveArtists(tx, records.flatMap((r) => r.artists.map((a) => a.artist)));
         const existing = await tx.artwork.findMany({
           where: { OR: records.map((r) => ({ source: r.source, sourceId: r.sourceId })) },
-          select: { id: true, source: true, sourceId: true },
+          select: { id: true, source: true, sourceId: true, imageRequest: true, image: { select: { id: true } } },
         });
-        const existingIds = new Map(existing.map((e) => [`${e.source}\u0000${e.sourceId}`, e.id]));
-        const ids = records.map((r) => existingIds.get(`${r.source}\u0000${r.sourceId}`) ?? randomUUID());
-        const fresh = records.flatMap((r, i) => (existingIds.has(`${r.source}\u0000${r.sourceId}`) ? [] : [{ ...r.fields, id: ids[i], source: r.source, sourceId: r.sourceId, imageUrls: [...r.fields.imageUrls] }]));
+        const existingByKey = new Map(existing.map((e) => [`${e.source}\u0000${e.sourceId}`, e]));
+        const ids = records.map((r) => existingByKey.get(`${r.source}\u0000${r.sourceId}`)?.id ?? randomUUID());
+        const requests = records.map((r) => (r.image && r.image.candidates.length ? imageRequestKey(r.image) : null));
+        const fresh = records.flatMap((r, i) =>
+          existingByKey.has(`${r.source}\u0000${r.sourceId}`)
+            ? []
+            : [{ ...r.fields, id: ids[i], source: r.source, sourceId: r.sourceId, imageUrls: [...r.fields.imageUrls], imageRequest: requests[i], imageStatus: requests[i] ? "PENDING" : "NONE" }],
+        );
         if (fresh.length) await tx.artwork.createMany({ data: fresh });
         const replaced = existing.map((e) => e.id);
+        // works whose image request is new or changed get a fresh fetch job; an unchanged request fetches nothing
+        const toFetch: number[] = [];
+        const cancelled: string[] = [];
         for (const [i, r] of records.entries()) {
-          if (existingIds.has(`${r.source}\u0000${r.sourceId}`)) {
-            await tx.artwork.update({ where: { id: ids[i] }, data: { ...r.fields, imageUrls: [...r.fields.imageUrls], updatedAt: new Date() } });
+          const before = existingByKey.get(`${r.source}\u0000${r.sourceId}`);
+          if (!before) {
+            if (requests[i]) toFetch.push(i);
+            continue;
           }
+          const fromFile = Boolean(before.imageRequest && parseImageRequest(before.imageRequest)?.candidates.some((c) => c.kind === "file" && c.sha256));
+          const changed = before.imageRequest !== requests[i] && !(r.withoutImageFolder && fromFile);
+          if (changed && requests[i]) toFetch.push(i);
+          if (changed && !requests[i]) cancelled.push(ids[i]);
+          const image = !changed
+            ? {}
+            : requests[i]
+              ? { imageRequest: requests[i], imageStatus: "PENDING", imageProblem: null }
+              : { imageRequest: null, imageStatus: before.image ? "READY" : "NONE", imageProblem: null };
+          await tx.artwork.update({ where: { id: ids[i] }, data: { ...r.fields, imageUrls: [...r.fields.imageUrls], ...image, updatedAt: new Date() } });
+        }
+        const refetched = toFetch.map((i) => ids[i]).filter((id) => replaced.includes(id));
+        if (refetched.length || cancelled.length) await tx.imageFetchJob.deleteMany({ where: { artworkId: { in: [...refetched, ...cancelled] } } });
+        if (toFetch.length) {
+          await tx.imageFetchJob.createMany({
+            data: toFetch.map((i) => ({ artworkId: ids[i], request: requests[i] as string, host: imageRequestHost(records[i].image!) })),
+          });
         }
         if (replaced.length) {
           await tx.artworkArtist.deleteMany({ where: { artworkId: { in: replaced } } });
@@ -511,9 +539,62 @@ export class PrismaCatalogueStore implements CatalogueStore {
       const { count } = await tx.artwork.updateMany({ where: { id }, data: { palette: formatPalette(palette), updatedAt: new Date() } });
       if (count === 0) return false;
       await tx.image.upsert({ where: { artworkId: id }, create: { ...image, artworkId: id }, update: { ...image } });
+      // an image given by hand wins over a fetch still queued for the imported URL
+      await tx.artwork.update({ where: { id }, data: { imageStatus: "READY", imageProblem: null } });
+      await tx.imageFetchJob.deleteMany({ where: { artworkId: id } });
       await tx.embeddingJob.create({ data: { artworkId: id, reason: "IMAGE_CHANGED" } });
       return true;
     });
+  }
+
+  async recordImageReady(id: string, request: string, image: ArtworkImage, palette: readonly PaletteColour[]): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.artwork.updateMany({
+        where: { id, imageRequest: request },
+        data: { palette: formatPalette(palette), imageStatus: "READY", imageProblem: null, updatedAt: new Date() },
+      });
+      if (count === 0) return false;
+      await tx.image.upsert({ where: { artworkId: id }, create: { ...image, artworkId: id }, update: { ...image } });
+      await tx.imageFetchJob.deleteMany({ where: { artworkId: id, request } });
+      await tx.embeddingJob.create({ data: { artworkId: id, reason: "IMAGE_CHANGED" } });
+      return true;
+    });
+  }
+
+  async recordImageFailed(id: string, request: string, problem: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.artwork.updateMany({ where: { id, imageRequest: request }, data: { imageStatus: "FAILED", imageProblem: problem.slice(0, 2000) } });
+      if (count === 0) return false;
+      await tx.imageFetchJob.deleteMany({ where: { artworkId: id, request } });
+      return true;
+    });
+  }
+
+  async requeueFailedImages(): Promise<number> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const failed = await tx.artwork.findMany({ where: { imageStatus: "FAILED", imageRequest: { not: null } }, select: { id: true, imageRequest: true } });
+        if (failed.length === 0) return 0;
+        const ids = failed.map((f) => f.id);
+        await tx.artwork.updateMany({ where: { id: { in: ids } }, data: { imageStatus: "PENDING", imageProblem: null } });
+        await tx.imageFetchJob.deleteMany({ where: { artworkId: { in: ids } } });
+        await tx.imageFetchJob.createMany({
+          data: failed.map((f) => {
+            const request = parseImageRequest(f.imageRequest as string);
+            return { artworkId: f.id, request: f.imageRequest as string, host: request ? imageRequestHost(request) : "unknown" };
+          }),
+        });
+        return failed.length;
+      },
+      { timeout: 60_000 },
+    );
+  }
+
+  async imageStatusCounts(): Promise<Record<ImageStatus, number>> {
+    const groups = await this.prisma.artwork.groupBy({ by: ["imageStatus"], _count: { _all: true } });
+    const out = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
+    for (const g of groups) if (g.imageStatus in out) out[g.imageStatus as ImageStatus] = g._count._all;
+    return out;
   }
 
   async missingArtistIds(ids: readonly string[]): Promise<string[]> {

@@ -1,7 +1,8 @@
 /**
  * The vector side of the command line:
- * - `vitrine worker`: embeds queued works and writes their vectors (services mode; the API runs the
- *   same runner in-process in the embedded default). `--once` drains the queue and exits.
+ * - `vitrine worker`: fetches the images imported rows name, embeds queued works and writes their
+ *   vectors (services mode; the API runs the same runners in-process in the embedded default).
+ *   `--once` drains both queues and exits.
  * - `vitrine reindex`: queues every work for re-embedding (after a model or weights change the API
  *   does this by itself for the new embedding version).
  * - `vitrine reconcile`: compares the catalogue with the index; `--repair` fixes the drift.
@@ -26,12 +27,18 @@ async function withCore(config: Config, work: (core: Core) => Promise<void>): Pr
 export function registerWorkerCommands(program: Command, getConfig: () => Config): void {
   program
     .command("worker")
-    .description("Embed queued works and write their vectors; runs until SIGTERM (or, with --once, until the queue is empty)")
-    .option("--once", "drain the queue and exit")
+    .description("Fetch imported works' images, embed queued works and write their vectors; runs until SIGTERM (or, with --once, until the queues are empty)")
+    .option("--once", "drain the queues and exit")
     .action((opts: { once?: boolean }) =>
       withCore(getConfig(), async (core) => {
         const worker = core.createWorker(progressLogger(core.queue, core.log));
+        const images = core.config.imageIngest.enabled ? core.createImageWorker((outcome) => outcome === "READY" && worker.nudge()) : null;
         if (opts.once) {
+          if (images) {
+            const fetched = await images.drain();
+            const counts = await core.store.imageStatusCounts();
+            process.stdout.write(`images: ${fetched.READY} stored, ${fetched.FAILED} failed; works by image status: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
+          }
           const total = await worker.drain();
           const counts = await core.queue.counts();
           process.stdout.write(`embedded ${total.upserted}, removed ${total.deleted}, failed ${counts.FAILED}; ${counts.PENDING} waiting for a retry\n`);
@@ -39,11 +46,13 @@ export function registerWorkerCommands(program: Command, getConfig: () => Config
         }
         core.log.info({ collection: core.indexService.collection }, "embedding worker started");
         worker.start();
+        images?.start();
         await new Promise<void>((resolve) => {
           process.once("SIGTERM", () => resolve());
           process.once("SIGINT", () => resolve());
         });
         core.log.info("stopping after the current batch");
+        await images?.stop();
         await worker.stop();
       }),
     );

@@ -81,9 +81,20 @@ export class ArtworkResolver {
     return ctx.loaders.provenanceByArtworkId.load(work.id);
   }
 
-  @FieldResolver(() => ArtworkImage, { nullable: true, description: "The stored image; null when the work has none." })
-  image(@Root() work: ArtworkRow, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.imageByArtworkId.load(work.id);
+  @FieldResolver(() => ArtworkImage, { description: "The work's image: its status (NONE, PENDING, READY, FAILED), the problem when it failed, and the stored file once there is one." })
+  async image(@Root() work: ArtworkRow, @Ctx() ctx: GraphQLContext): Promise<ArtworkImage> {
+    const stored = await ctx.loaders.imageByArtworkId.load(work.id);
+    return {
+      status: work.imageStatus,
+      problem: work.imageStatus === "FAILED" ? work.imageProblem : null,
+      sha256: stored?.sha256 ?? null,
+      sizeBytes: stored?.sizeBytes ?? null,
+      mime: stored?.mime ?? null,
+      width: stored?.width ?? null,
+      height: stored?.height ?? null,
+      sourceUrl: stored?.sourceUrl ?? null,
+      palette: stored ? [...work.palette].sort((a, b) => b.weight - a.weight) : [],
+    };
   }
 
   @FieldResolver(() => Dimensions, { description: "Physical size, as text and in centimetres." })

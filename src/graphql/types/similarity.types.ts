@@ -115,7 +115,41 @@ export class SimilarArtworkConnection {
   embeddingVersion!: string;
 }
 
-@InputType({ description: "An image to search with: exactly one of `url` or `base64`." })
+export enum RegionUnit {
+  PIXELS = "PIXELS",
+  PERCENT = "PERCENT",
+}
+registerEnumType(RegionUnit, {
+  name: "RegionUnit",
+  description: "Units of an image region, as in IIIF's Image API.",
+  valuesConfig: {
+    PIXELS: { description: "Whole pixels of the image as displayed (after its EXIF orientation), as IIIF's `x,y,w,h`." },
+    PERCENT: { description: "Percent of the image's width (x, width) and height (y, height), fractions allowed, as IIIF's `pct:x,y,w,h`; edges are rounded to the nearest pixel." },
+  },
+});
+
+@InputType({
+  description:
+    "A rectangle of an image, as IIIF's Image API writes regions, measured on the image as displayed (after its EXIF orientation). A region reaching past the right or bottom edge is cut at the edge; one starting outside the image, or empty, is refused (BAD_USER_INPUT).",
+})
+export class ImageRegionInput {
+  @Field(() => Float, { description: "Left edge: pixels from the image's left side, or percent of its width. At least 0, and inside the image." })
+  x!: number;
+
+  @Field(() => Float, { description: "Top edge: pixels from the image's top, or percent of its height. At least 0, and inside the image." })
+  y!: number;
+
+  @Field(() => Float, { description: "Width: pixels, or percent of the image's width. More than 0." })
+  width!: number;
+
+  @Field(() => Float, { description: "Height: pixels, or percent of the image's height. More than 0." })
+  height!: number;
+
+  @Field(() => RegionUnit, { defaultValue: RegionUnit.PIXELS, description: "Units of x, y, width and height. Default PIXELS (whole numbers)." })
+  unit!: RegionUnit;
+}
+
+@InputType({ description: "An image: exactly one of `url` or `base64`; to search with a detail, a `region` of it." })
 export class ImageInput {
   @Field(() => String, { nullable: true, description: "Public http(s) URL of the image; fetched with a timeout and a size cap. Private and loopback addresses are refused." })
   @MaxLength(4096)
@@ -123,6 +157,12 @@ export class ImageInput {
 
   @Field(() => String, { nullable: true, description: "The image file, base64-encoded (a data: URL prefix is accepted). JPEG, PNG, WebP, TIFF, GIF or AVIF; at most 20 MB by default." })
   base64?: string;
+
+  @Field(() => ImageRegionInput, {
+    nullable: true,
+    description: "searchByImage only: search with this part of the image (\"works with a detail like this one\"); its embedding and palette come from the crop. Default: the whole image. attachArtworkImage refuses it.",
+  })
+  region?: ImageRegionInput;
 }
 
 @InputType({ description: "What recommendations must steer away from." })
