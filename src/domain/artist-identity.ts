@@ -18,15 +18,18 @@ const FOLDS: Readonly<Record<string, string>> = { "ø": "o", "æ": "ae", "œ": "
 /** The key of a name-derived artist starts with this; any other key is a source's artist id. */
 export const NAME_KEY_PREFIX = "name:";
 
-/** Folds a name for matching: "  Édouard  MANET. " → "edouard manet". */
-export function nameKeyOf(name: string): string {
-  return name
+/** Text unaccented and lower-cased as `vitrine_fold` does in SQL: "Édouard" → "edouard". */
+export function foldText(text: string): string {
+  return text
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
-    .replace(/[øæœßđłþðı]/g, (c) => FOLDS[c] ?? c)
-    .replace(SEPARATORS, " ")
-    .trim();
+    .replace(/[øæœßđłþðı]/g, (c) => FOLDS[c] ?? c);
+}
+
+/** Folds a name for matching: "  Édouard  MANET. " → "edouard manet". */
+export function nameKeyOf(name: string): string {
+  return foldText(name).replace(SEPARATORS, " ").trim();
 }
 
 /** What identifies an artist: a name and whatever life dates are known. */

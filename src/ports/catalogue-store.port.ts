@@ -51,7 +51,7 @@ export interface Page<T> {
 }
 
 export interface ArtistFilter {
-  /** Case-insensitive substring of the name (`%` and `_` match themselves). */
+  /** Substring of the name, ignoring case and accents (`%` and `_` match themselves). */
   readonly name?: string;
   readonly nationalities?: readonly string[];
 }

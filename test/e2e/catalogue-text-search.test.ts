@@ -73,6 +73,8 @@ describe.each(STORE_KINDS)("catalogue text search (%s store)", (kind) => {
     expect(artists.data.artists.totalCount).toBe(0);
     const some = await t.gql(`query($n: String) { artists(filter: { name: $n }) { totalCount } }`, { n: "cass" });
     expect(some.data.artists.totalCount).toBe(1);
+    const accents = await t.gql(`query($n: String) { artists(filter: { name: $n }) { edges { node { name } } } }`, { n: "EDOUARD" });
+    expect(accents.data.artists.edges.map((e: any) => e.node.name)).toEqual(["Édouard Manet"]);
   });
 
   it("should rank title matches above description matches, by default and with sort RELEVANCE, and page through the ranking", async () => {

@@ -1,6 +1,6 @@
 /** CatalogueStore on Prisma: the same code for the embedded store and PostgreSQL. */
 import { randomUUID } from "node:crypto";
-import { isNameDerivedKey, matchArtist, nameKeyOf } from "../../domain/artist-identity.ts";
+import { foldText, isNameDerivedKey, matchArtist, nameKeyOf } from "../../domain/artist-identity.ts";
 import type { Artist, ArtistCredit, Artwork, ArtworkImage, PaletteColour, ProvenanceEvent } from "../../domain/artwork.ts";
 import { ConflictError } from "../../domain/errors.ts";
 import { IMAGE_STATUSES, imageRequestHost, imageRequestKey, parseImageRequest, type ImageStatus } from "../../domain/image-request.ts";
@@ -106,7 +106,8 @@ function artworkWhere(f: ArtworkFilter, textMatches?: readonly string[]): Prisma
 
 function artistWhere(f: ArtistFilter): Prisma.ArtistWhereInput {
   return {
-    ...(f.name ? { name: { contains: escapeLike(f.name), mode: "insensitive" as const } } : {}),
+    // the folded name (generated column nameSort): "edouard" finds "Édouard Manet"
+    ...(f.name ? { nameSort: { contains: escapeLike(foldText(f.name)) } } : {}),
     ...(f.nationalities ? { nationality: { in: [...f.nationalities] } } : {}),
   };
 }
