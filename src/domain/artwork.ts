@@ -6,7 +6,7 @@ export type Maybe<T> = T | null;
 /** A person or organisation credited on works. */
 export interface Artist {
   readonly id: string;
-  /** Stable key for hashing and de-duplication: the source's artist id when known, else the normalised name. */
+  /** Stable key for hashing and de-duplication: the source's artist id when known, else "name:" + the normalised name (+ ":birth-death" when a date is known); see artist-identity.ts. */
   readonly key: string;
   readonly name: string;
   readonly citedName: Maybe<string>;

@@ -12,15 +12,29 @@ export type ErrorCode =
   | "SERVICE_UNAVAILABLE"
   | "CONFLICT";
 
+/** The object an error is about, e.g. the artist a duplicate would repeat; the API gives its global id. */
+export interface ErrorSubject {
+  readonly type: "Artwork" | "Artist";
+  readonly internalId: string;
+  readonly name: string;
+}
+
+export interface ErrorDetails {
+  readonly existing?: ErrorSubject;
+}
+
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
   /** Input path of the offending value, e.g. "artwork.yearEnd", when one input is at fault. */
   readonly field?: string;
+  /** Facts a client can act on, beside the message (e.g. the existing artist a create conflicts with). */
+  readonly details?: ErrorDetails;
 
-  constructor(message: string, field?: string) {
+  constructor(message: string, field?: string, details?: ErrorDetails) {
     super(message);
     this.name = new.target.name;
     this.field = field;
+    this.details = details;
   }
 
   /** The same error about another input path (an adapter says "image", the API says "image.base64"). */

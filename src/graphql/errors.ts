@@ -9,6 +9,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
 import { isDomainError, type ErrorCode } from "../domain/errors.ts";
+import { toGlobalId } from "./relay.ts";
 
 /** Every code a client can see. */
 export type ClientErrorCode =
@@ -26,6 +27,8 @@ declare module "graphql" {
     code?: ClientErrorCode;
     /** Input path of the offending value, e.g. "artwork.yearEnd". */
     field?: string;
+    /** The object the request collides with (CONFLICT), e.g. the artist a createArtist would duplicate. */
+    existing?: { id: string; internalID: string; name: string };
     requestId?: string;
   }
 }
@@ -68,7 +71,16 @@ export function createFormatError(options: FormatOptions) {
     const base = { locations: formatted.locations, path: formatted.path };
     const requestId = (formatted.extensions?.requestId as string | undefined) ?? undefined;
     if (isDomainError(original)) {
-      return { ...base, message: original.message, extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) } };
+      const existing = original.details?.existing;
+      return {
+        ...base,
+        message: original.message,
+        extensions: {
+          code: original.code,
+          ...(original.field ? { field: original.field } : {}),
+          ...(existing ? { existing: { id: toGlobalId(existing.type, existing.internalId), internalID: existing.internalId, name: existing.name } } : {}),
+        },
+      };
     }
     if (original instanceof ArgumentValidationError) {
       const v = validationPayload(original);

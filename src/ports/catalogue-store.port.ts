@@ -9,7 +9,11 @@ import type { ImageRequest, ImageStatus } from "../domain/image-request.ts";
 export type ArtworkRow = Omit<Artwork, "artists" | "provenance" | "image">;
 
 export interface ArtworkFilter {
-  /** Words matched against the title and the credited artists' names (case-insensitive, all words must match). */
+  /**
+   * Full-text search: every word must appear (accents, case and punctuation ignored; English stems
+   * match; the last word may be the start of a word) in the title, artists' names, medium,
+   * description or provenance. Text with no word matches nothing.
+   */
   readonly text?: string;
   readonly artistIds?: readonly string[];
   readonly mediumCategories?: readonly string[];
@@ -18,12 +22,13 @@ export interface ArtworkFilter {
   readonly yearFrom?: number;
   readonly yearTo?: number;
   readonly hasImage?: boolean;
-  /** Matches any provenance entry's owner (case-insensitive substring). */
+  /** Matches any provenance entry's owner (case-insensitive substring; `%` and `_` match themselves). */
   readonly provenanceOwner?: string;
   readonly ids?: readonly string[];
 }
 
-export type ArtworkSortField = "TITLE" | "YEAR" | "CREATED_AT";
+/** RELEVANCE: how well a work matches `filter.text` (best first in ASC). */
+export type ArtworkSortField = "TITLE" | "YEAR" | "CREATED_AT" | "RELEVANCE";
 export type SortDirection = "ASC" | "DESC";
 
 export interface ArtworkSort {
@@ -46,7 +51,7 @@ export interface Page<T> {
 }
 
 export interface ArtistFilter {
-  /** Case-insensitive substring of the name. */
+  /** Substring of the name, ignoring case and accents (`%` and `_` match themselves). */
   readonly name?: string;
   readonly nationalities?: readonly string[];
 }
@@ -124,7 +129,26 @@ export interface CatalogueStore {
   /** Deletes a work and enqueues the removal of its vector in the same transaction. */
   deleteArtwork(id: string): Promise<boolean>;
   findArtworkIdBySource(source: string, sourceId: string): Promise<string | null>;
+  /** Creates an artist; a key already taken is a ConflictError naming the artist that holds it. */
   createArtist(write: ArtistWrite): Promise<string>;
+  /** Artists whose normalised name (artist-identity.ts) equals this name's, oldest first. */
+  artistsByNameKey(name: string): Promise<Artist[]>;
+  artistByKey(key: string): Promise<Artist | null>;
+  /** How many works credit each artist. */
+  creditedWorkCounts(ids: readonly string[]): Promise<number[]>;
+  /**
+   * Changes an artist; refreshes the search text of the works crediting it and, when `reembed`, queues
+   * them for re-embedding, in one transaction. False when the artist does not exist.
+   */
+  updateArtist(id: string, write: Partial<ArtistWrite>, reembed: boolean): Promise<boolean>;
+  /** Deletes an artist credited on no work (a credit is refused with a ConflictError). False when it does not exist. */
+  deleteArtist(id: string): Promise<boolean>;
+  /**
+   * Moves every credit of the `merge` artists to `keep` (a work crediting several keeps the first
+   * credit), deletes them, and queues the works whose credits moved for re-embedding, in one
+   * transaction. Returns the ids of those works.
+   */
+  mergeArtists(keep: string, merge: readonly string[]): Promise<string[]>;
   /**
    * Creates or replaces works by (source, sourceId), creating missing artists by key, and enqueues their
    * embedding jobs, all in one transaction: importing the same file twice changes nothing but the jobs.

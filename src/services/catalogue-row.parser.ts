@@ -2,6 +2,7 @@
  * Reads one row of a catalogue file (JSON Lines in the shape of data/demo and the CMOA sample: see
  * data/demo/README.md) into an import record, or throws InvalidInputError naming the bad field.
  */
+import { artistKeyOf } from "../domain/artist-identity.ts";
 import { MEDIUM_CATEGORIES } from "../domain/artwork.ts";
 import { InvalidInputError } from "../domain/errors.ts";
 import { iiifServiceOf, type ImageCandidate, type ImageRequest } from "../domain/image-request.ts";
@@ -36,10 +37,6 @@ function positiveCm(inches: unknown, path: string): number | null {
   return Math.round(inches * INCH_CM * 100) / 100;
 }
 
-/** Stable key of an artist: the source's id when given, else the normalised name. */
-export function artistKey(name: string, sourceArtistId: string | null): string {
-  return sourceArtistId ?? `name:${name.toLowerCase().normalize("NFKD").replace(/\s+/g, " ").trim()}`;
-}
 
 /**
  * The image sources a row names, in the order they are tried: its local file (`imagePath`, read from
@@ -89,14 +86,16 @@ export function parseCatalogueRow(raw: unknown, defaultSource = "import"): Impor
     const name = typeof a?.name === "string" ? a.name.trim() : "";
     if (!name) throw new InvalidInputError(`artists[${i}].name`, `Artist ${i + 1} has no name.`);
     const sourceArtistId = typeof a.sourceArtistId === "string" ? a.sourceArtistId : null;
+    const birthYear = year(a, "birthYear", `artists[${i}].birthYear`);
+    const deathYear = year(a, "deathYear", `artists[${i}].deathYear`);
     const artist: ArtistWrite = {
-      key: artistKey(name, sourceArtistId),
+      key: artistKeyOf({ name, birthYear, deathYear, sourceArtistId }),
       name,
       citedName: typeof a.citedName === "string" ? a.citedName : null,
       partyType: typeof a.partyType === "string" ? a.partyType : null,
       nationality: typeof a.nationality === "string" ? a.nationality : null,
-      birthYear: year(a, "birthYear", `artists[${i}].birthYear`),
-      deathYear: year(a, "deathYear", `artists[${i}].deathYear`),
+      birthYear,
+      deathYear,
       birthPlace: typeof a.birthPlace === "string" ? a.birthPlace : null,
       deathPlace: typeof a.deathPlace === "string" ? a.deathPlace : null,
       sourceArtistId,

@@ -3,6 +3,7 @@
  * vector depends on enqueue an embedding job in the same transaction (the outbox, DESIGN.md).
  */
 import { randomUUID } from "node:crypto";
+import { isNameDerivedKey, matchArtist, nameDerivedKey } from "../domain/artist-identity.ts";
 import type { Artist } from "../domain/artwork.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../domain/errors.ts";
 import type {
@@ -54,6 +55,25 @@ const VECTOR_FIELDS = ["yearStart", "yearEnd", "medium", "mediumCategory", "widt
 
 export const DEFAULT_SOURCE = "vitrine";
 
+/** How many artists one mergeArtists may fold into another. */
+export const MAX_MERGE = 100;
+
+/** What an admin sends to create or update an artist; absent fields are left unchanged on update. */
+export type ArtistInput = Partial<ArtistWrite>;
+
+function checkLifeDates(birthYear: number | null, deathYear: number | null, path: string): void {
+  if (birthYear != null && deathYear != null && deathYear < birthYear) {
+    throw new InvalidInputError(`${path}.deathYear`, `The death year (${deathYear}) is before the birth year (${birthYear}).`);
+  }
+}
+
+/** CONFLICT naming the existing artist, in the message and (as `existing`) in the error's extensions. */
+function artistConflict(existing: Artist, reason: string, field: string): ConflictError {
+  return new ConflictError(`${reason}: "${existing.name}" (artist ${existing.id}). Use that artist, or change it with updateArtist.`, field, {
+    existing: { type: "Artist", internalId: existing.id, name: existing.name },
+  });
+}
+
 export interface PageLimits {
   readonly maxPageSize: number;
   readonly defaultPageSize: number;
@@ -93,6 +113,9 @@ export class CatalogueService {
   }
 
   listArtworks(filter: ArtworkFilter, sort: ArtworkSort, page: PageRequest): Promise<Page<ArtworkRow>> {
+    if (sort.field === "RELEVANCE" && !filter.text?.trim()) {
+      throw new InvalidInputError("sort.field", "RELEVANCE ranks works by how well they match `filter.text`; give a text, or sort by TITLE, YEAR or CREATED_AT.");
+    }
     return this.store.listArtworks(this.checkFilter(filter), sort, this.page(page));
   }
 
@@ -138,14 +161,29 @@ export class CatalogueService {
     if (!(await this.store.deleteArtwork(id))) throw new NotFoundError(`No work with id ${id}.`, "id");
   }
 
-  async createArtist(input: Partial<ArtistWrite> & { name: string }, path = "artist"): Promise<string> {
-    const name = input.name.trim();
+  /**
+   * Adds an artist. Its key is derived from the name and life dates (artist-identity.ts) unless one is
+   * given; an artist that already exists (same key, or same normalised name with agreeing dates) is a
+   * CONFLICT naming it.
+   */
+  async createArtist(input: ArtistInput, path = "artist"): Promise<string> {
+    const name = input.name?.trim() ?? "";
     if (!name) throw new InvalidInputError(`${path}.name`, "An artist needs a name.");
-    if (input.birthYear != null && input.deathYear != null && input.deathYear < input.birthYear) {
-      throw new InvalidInputError(`${path}.deathYear`, `The death year (${input.deathYear}) is before the birth year (${input.birthYear}).`);
+    checkLifeDates(input.birthYear ?? null, input.deathYear ?? null, path);
+    const identity = { name, birthYear: input.birthYear ?? null, deathYear: input.deathYear ?? null };
+    const given = input.key?.trim();
+    if (given) {
+      const holder = await this.store.artistByKey(given);
+      if (holder) throw artistConflict(holder, `An artist with key "${given}" already exists`, `${path}.key`);
+    } else {
+      const { match, ambiguous } = matchArtist(identity, await this.store.artistsByNameKey(name));
+      if (match) throw artistConflict(match, `This artist already exists`, `${path}.name`);
+      if (ambiguous.length) {
+        throw artistConflict(ambiguous[0], `${ambiguous.length} artists are named like "${name}" (told apart by their life dates); give birthYear or deathYear`, `${path}.name`);
+      }
     }
     return this.store.createArtist({
-      key: input.key?.trim() || `name:${name.toLowerCase().replace(/\s+/g, " ")}:${randomUUID().slice(0, 8)}`,
+      key: given || nameDerivedKey(identity),
       name,
       citedName: input.citedName ?? null,
       partyType: input.partyType ?? null,
@@ -156,6 +194,92 @@ export class CatalogueService {
       deathPlace: input.deathPlace ?? null,
       sourceArtistId: input.sourceArtistId ?? null,
     });
+  }
+
+  /**
+   * Changes an artist; fields left out keep their value. A name-derived key follows the new name and
+   * dates; a change that makes it another existing artist is a CONFLICT (merge them instead). The works
+   * crediting it get their search text refreshed and, when the key or nationality changes (both are in
+   * the vector), are queued for re-embedding.
+   */
+  async updateArtist(id: string, input: ArtistInput, path = "artist"): Promise<void> {
+    const [current] = await this.store.artistsByIds([id]);
+    if (!current) throw new NotFoundError(`No artist with id ${id}.`, "id");
+    if (input.name !== undefined && !input.name?.trim()) throw new InvalidInputError(`${path}.name`, "The name cannot be empty.");
+    const next = {
+      name: input.name?.trim() ?? current.name,
+      birthYear: input.birthYear !== undefined ? input.birthYear : current.birthYear ?? null,
+      deathYear: input.deathYear !== undefined ? input.deathYear : current.deathYear ?? null,
+    };
+    checkLifeDates(next.birthYear, next.deathYear, path);
+    const given = input.key?.trim();
+    const key = given || (isNameDerivedKey(current.key) ? nameDerivedKey(next) : current.key);
+    if (key !== current.key) {
+      const holder = await this.store.artistByKey(key);
+      if (holder && holder.id !== id) throw artistConflict(holder, `Another artist already has the key "${key}"; merge the two with mergeArtists`, given ? `${path}.key` : `${path}.name`);
+    }
+    if (!given && isNameDerivedKey(current.key)) {
+      const others = (await this.store.artistsByNameKey(next.name)).filter((a) => a.id !== id);
+      const { match } = matchArtist(next, others);
+      if (match) throw artistConflict(match, "The change makes this artist the same as another; merge the two with mergeArtists", `${path}.name`);
+    }
+    const write: Partial<ArtistWrite> = {
+      ...(key !== current.key ? { key } : {}),
+      ...(input.name !== undefined ? { name: next.name } : {}),
+      ...(input.birthYear !== undefined ? { birthYear: input.birthYear } : {}),
+      ...(input.deathYear !== undefined ? { deathYear: input.deathYear } : {}),
+      ...(input.citedName !== undefined ? { citedName: input.citedName } : {}),
+      ...(input.nationality !== undefined ? { nationality: input.nationality } : {}),
+      ...(input.partyType !== undefined ? { partyType: input.partyType } : {}),
+      ...(input.birthPlace !== undefined ? { birthPlace: input.birthPlace } : {}),
+      ...(input.deathPlace !== undefined ? { deathPlace: input.deathPlace } : {}),
+    };
+    const reembed = key !== current.key || (input.nationality !== undefined && input.nationality !== current.nationality);
+    if (!(await this.store.updateArtist(id, write, reembed))) throw new NotFoundError(`No artist with id ${id}.`, "id");
+  }
+
+  /**
+   * Deletes an artist. While works credit it, that is refused (CONFLICT) unless `reassignTo` names the
+   * artist to move the credits to first (as mergeArtists does). Returns how many works moved.
+   */
+  async deleteArtist(id: string, reassignTo?: string): Promise<number> {
+    const [artist] = await this.store.artistsByIds([id]);
+    if (!artist) throw new NotFoundError(`No artist with id ${id}.`, "id");
+    if (reassignTo !== undefined) {
+      if (reassignTo === id) throw new InvalidInputError("reassignTo", "An artist's credits cannot be reassigned to itself; name another artist.");
+      if ((await this.store.missingArtistIds([reassignTo])).length) throw new NotFoundError(`No artist with id ${reassignTo} to reassign the credits to.`, "reassignTo");
+      return (await this.store.mergeArtists(reassignTo, [id])).length;
+    }
+    const [credited] = await this.store.creditedWorkCounts([id]);
+    if (credited > 0) {
+      throw new ConflictError(
+        `"${artist.name}" is credited on ${credited} work${credited === 1 ? "" : "s"}; pass reassignTo (another artist's id) to move the credits first, or use mergeArtists.`,
+        "id",
+      );
+    }
+    if (!(await this.store.deleteArtist(id))) throw new NotFoundError(`No artist with id ${id}.`, "id");
+    return 0;
+  }
+
+  /**
+   * Merges duplicates into one artist: every credit of `merge` moves to `keep`, the duplicates are
+   * deleted, and the works whose credits moved are queued for re-embedding (in one transaction).
+   * Returns the ids of those works.
+   */
+  async mergeArtists(keep: string, merge: readonly string[]): Promise<string[]> {
+    if (merge.length === 0) throw new InvalidInputError("merge", "Name at least one artist to merge into `keep`.");
+    if (merge.length > MAX_MERGE) throw new InvalidInputError("merge", `At most ${MAX_MERGE} artists can be merged at once; got ${merge.length}.`);
+    const seen = new Set<string>();
+    merge.forEach((id, i) => {
+      if (id === keep) throw new InvalidInputError(`merge[${i}]`, "`merge` lists the artist to keep; list only the duplicates.");
+      if (seen.has(id)) throw new InvalidInputError(`merge[${i}]`, "`merge` lists this artist twice.");
+      seen.add(id);
+    });
+    const missing = new Set(await this.store.missingArtistIds([keep, ...merge]));
+    if (missing.has(keep)) throw new NotFoundError(`No artist with id ${keep}.`, "keep");
+    const bad = merge.findIndex((id) => missing.has(id));
+    if (bad >= 0) throw new NotFoundError(`No artist with id ${merge[bad]}.`, `merge[${bad}]`);
+    return this.store.mergeArtists(keep, merge);
   }
 
   /** Validates an input against the domain rules and turns it into a store write. */

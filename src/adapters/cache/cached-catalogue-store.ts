@@ -244,6 +244,37 @@ export class CachedCatalogueStore implements CatalogueStore {
   async createArtist(...args: Parameters<CatalogueStore["createArtist"]>): Promise<string> {
     return this.store.createArtist(...args);
   }
+  artistsByNameKey(name: string) {
+    return this.store.artistsByNameKey(name);
+  }
+  artistByKey(key: string) {
+    return this.store.artistByKey(key);
+  }
+  creditedWorkCounts(ids: readonly string[]) {
+    return this.store.creditedWorkCounts(ids);
+  }
+  // an artist's change shows in the credits of every work crediting it: forget everything (a rare admin write)
+  async updateArtist(...args: Parameters<CatalogueStore["updateArtist"]>): Promise<boolean> {
+    try {
+      return await this.store.updateArtist(...args);
+    } finally {
+      this.clearAll();
+    }
+  }
+  async deleteArtist(id: string): Promise<boolean> {
+    try {
+      return await this.store.deleteArtist(id);
+    } finally {
+      this.clearAll();
+    }
+  }
+  async mergeArtists(keep: string, merge: readonly string[]): Promise<string[]> {
+    try {
+      return await this.store.mergeArtists(keep, merge);
+    } finally {
+      this.clearAll();
+    }
+  }
   async importArtworks(records: readonly ImportRecord[]): Promise<ImportBatchResult> {
     try {
       return await this.store.importArtworks(records);

@@ -6,6 +6,7 @@
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -121,7 +122,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     unlock = await lockFolder(options.embeddedDir);
   }
   try {
-    const db = await PGlite.create({ dataDir: inMemory ? options.embeddedDir : path.join(options.embeddedDir, "pgdata") });
+    // unaccent backs text search and the accent-insensitive sort keys (migration 20261201030000)
+    const db = await PGlite.create({ dataDir: inMemory ? options.embeddedDir : path.join(options.embeddedDir, "pgdata"), extensions: { unaccent } });
     const migrations = await migrate({
       exec: async (sql) => void (await db.exec(sql)),
       query: async (sql, params) => (await db.query(sql, params)).rows as never[],

@@ -32,7 +32,7 @@ export class ArtistResolver {
     return ctx.loaders.artistById.load(parsed.internalId);
   }
 
-  @Query(() => ArtistConnection, { description: "Artists in the catalogue by name, A to Z, a page at a time (at most 100 per page).", complexity: connectionComplexity })
+  @Query(() => ArtistConnection, { description: "Artists in the catalogue by name, A to Z ignoring case and accents, a page at a time (at most 100 per page).", complexity: connectionComplexity })
   async artists(@Args() args: ArtistsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionSource<ArtistModel>> {
     const filter = { name: args.filter?.name ?? undefined, nationalities: args.filter?.nationalities ?? undefined };
     const page = await this.catalogue.listArtists(filter, args);

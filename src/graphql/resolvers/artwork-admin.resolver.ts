@@ -1,11 +1,12 @@
-/** Admin writes: create, update and delete works; create artists. Each needs an ADMIN key. */
+/** Admin writes: create, update and delete works; create, update, delete and merge artists. Each needs an ADMIN key. */
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { ArtworkImageService } from "../../services/artwork-image.service.ts";
-import type { CatalogueService } from "../../services/catalogue.service.ts";
+import { InvalidInputError } from "../../domain/errors.ts";
+import { MAX_MERGE, type CatalogueService } from "../../services/catalogue.service.ts";
 import type { GraphQLContext } from "../context.ts";
 import { expectId, toGlobalId } from "../relay.ts";
 import { ArtistInput, ArtworkInput } from "../types/artwork.input.ts";
-import { ArtistPayload, ArtworkPayload, DeleteArtworkPayload } from "../types/payloads.type.ts";
+import { ArtistPayload, ArtworkPayload, DeleteArtistPayload, DeleteArtworkPayload, MergeArtistsPayload } from "../types/payloads.type.ts";
 import { ImageInput } from "../types/similarity.types.ts";
 
 function decodeCredits(input: ArtworkInput): ArtworkInput {
@@ -68,12 +69,70 @@ export class ArtworkAdminResolver {
   }
 
   @Authorized("ADMIN")
-  @Mutation(() => ArtistPayload, { description: "Adds an artist, to credit on works. Needs an admin key." })
+  @Mutation(() => ArtistPayload, {
+    description:
+      "Adds an artist, to credit on works. An artist with the same name (ignoring case, accents and punctuation) and agreeing life dates already exists: CONFLICT, with the existing artist in `extensions.existing`. Needs an admin key.",
+  })
   async createArtist(
     @Arg("artist", () => ArtistInput, { description: "The new artist; `name` is required." }) artist: ArtistInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ArtistPayload> {
     const id = await this.catalogue.createArtist(artist);
     return { artist: (await ctx.loaders.artistById.load(id)) as never };
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => ArtistPayload, {
+    description:
+      "Changes fields of an artist; fields left out keep their value. Works crediting it are re-embedded when its key or nationality changes. A change that makes it another existing artist: CONFLICT (merge them instead). Needs an admin key.",
+  })
+  async updateArtist(
+    @Arg("id", () => ID, { description: "The artist to change." }) id: string,
+    @Arg("artist", () => ArtistInput, { description: "The fields to change." }) artist: ArtistInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ArtistPayload> {
+    const internalId = expectId(id, "Artist", "id");
+    await this.catalogue.updateArtist(internalId, artist);
+    ctx.loaders.artistById.clear(internalId);
+    return { artist: (await ctx.loaders.artistById.load(internalId)) as never };
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => DeleteArtistPayload, {
+    description: "Removes an artist. Refused (CONFLICT) while works credit it, unless `reassignTo` names the artist to move those credits to first. Needs an admin key.",
+  })
+  async deleteArtist(
+    @Arg("id", () => ID, { description: "The artist to delete." }) id: string,
+    @Arg("reassignTo", () => ID, { nullable: true, description: "Another artist to credit instead on this artist's works (they are re-embedded). Default: none." })
+    reassignTo: string | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<DeleteArtistPayload> {
+    const internalId = expectId(id, "Artist", "id");
+    const target = reassignTo != null ? expectId(reassignTo, "Artist", "reassignTo") : undefined;
+    const moved = await this.catalogue.deleteArtist(internalId, target);
+    ctx.loaders.artistById.clear(internalId);
+    return {
+      deletedId: toGlobalId("Artist", internalId),
+      reassignedTo: target ? ((await ctx.loaders.artistById.load(target)) as never) : null,
+      reassignedArtworkCount: moved,
+    };
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => MergeArtistsPayload, {
+    description:
+      "Merges duplicate artists into one: their credits move to `keep`, the duplicates are deleted, and the works whose credits moved are queued for re-embedding, all in one transaction. Needs an admin key.",
+  })
+  async mergeArtists(
+    @Arg("keep", () => ID, { description: "The artist that stays." }) keep: string,
+    @Arg("merge", () => [ID], { description: `The duplicates to fold into \`keep\`; 1 to ${MAX_MERGE} ids, not \`keep\` itself.` }) merge: string[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MergeArtistsPayload> {
+    const keepId = expectId(keep, "Artist", "keep");
+    if (merge.length > MAX_MERGE) throw new InvalidInputError("merge", `At most ${MAX_MERGE} artists can be merged at once; got ${merge.length}.`);
+    const mergeIds = merge.map((m, i) => expectId(m, "Artist", `merge[${i}]`));
+    const moved = await this.catalogue.mergeArtists(keepId, mergeIds);
+    ctx.loaders.artistById.clear(keepId);
+    return { artist: (await ctx.loaders.artistById.load(keepId)) as never, mergedIds: mergeIds.map((m) => toGlobalId("Artist", m)), movedArtworkCount: moved.length };
   }
 }

@@ -27,7 +27,7 @@ class ArtworksArgs extends PageArgs {
   @ValidateNested()
   filter?: ArtworkFilter;
 
-  @Field(() => ArtworkSort, { nullable: true, description: "Order of the list. Default: title, A to Z." })
+  @Field(() => ArtworkSort, { nullable: true, description: "Order of the list. Default: by relevance when `filter.text` is given, else title, A to Z." })
   @ValidateNested()
   sort?: ArtworkSort;
 }
@@ -49,7 +49,8 @@ export class ArtworkResolver {
   })
   async artworks(@Args() args: ArtworksArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionSource<ArtworkRow>> {
     const filter = toArtworkFilter(args.filter, "filter");
-    const sort = { field: args.sort?.field ?? ArtworkSortField.TITLE, direction: args.sort?.direction ?? SortDirection.ASC };
+    const defaultField = filter.text?.trim() ? ArtworkSortField.RELEVANCE : ArtworkSortField.TITLE;
+    const sort = { field: args.sort?.field ?? defaultField, direction: args.sort?.direction ?? SortDirection.ASC };
     const page = await this.catalogue.listArtworks(filter, sort, args);
     for (const { node } of page.items) ctx.loaders.artworkById.prime(node.id, node);
     return toConnection(ArtworkConnection, { page, countAll: () => this.catalogue.countArtworks(filter) });

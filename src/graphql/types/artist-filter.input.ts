@@ -3,7 +3,7 @@ import { Field, InputType } from "type-graphql";
 
 @InputType({ description: "Narrows a list of artists; all given conditions must hold." })
 export class ArtistFilter {
-  @Field(() => String, { nullable: true, description: "Text the name must contain (case-insensitive)." })
+  @Field(() => String, { nullable: true, description: "Text the name must contain, ignoring case and accents (\"edouard\" finds \"Édouard Manet\"; `%` and `_` are plain characters)." })
   @MaxLength(200)
   name?: string;
 

@@ -4,7 +4,11 @@ import { MediumCategory } from "./medium-category.enum.ts";
 
 @InputType({ description: "Narrows a list of works; all given conditions must hold." })
 export class ArtworkFilter {
-  @Field(() => String, { nullable: true, description: "Words that must each appear in the title or a credited artist's name (case-insensitive)." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Full-text search: words that must each appear in the title, an artist's name, the medium, description or provenance. Case, accents and punctuation are ignored, English word forms match (\"paintings\" finds \"painting\"), the last word may be the start of a word (\"cass\" finds \"Cassatt\"). Text without letters or digits matches nothing. At most 200 characters.",
+  })
   @MaxLength(200)
   text?: string;
 
@@ -26,7 +30,7 @@ export class ArtworkFilter {
   @Field(() => Boolean, { nullable: true, description: "True: only works with an image; false: only works without one." })
   hasImage?: boolean;
 
-  @Field(() => String, { nullable: true, description: "Only works with a former owner whose name contains this text (case-insensitive)." })
+  @Field(() => String, { nullable: true, description: "Only works with a former owner whose name contains this text (case-insensitive; `%` and `_` are plain characters). At most 200 characters." })
   @MaxLength(200)
   provenanceOwner?: string;
 }

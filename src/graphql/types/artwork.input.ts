@@ -147,13 +147,20 @@ export class ArtworkInput {
   provenance?: ProvenanceEventInput[];
 }
 
-@InputType({ description: "A new artist." })
+@InputType({
+  description:
+    "The fields of an artist, shared by createArtist and updateArtist. On create, `name` is required; on update, fields left out keep their value.",
+})
 export class ArtistInput {
-  @Field({ description: "Full name, e.g. \"Mary Cassatt\"." })
+  @Field(() => String, { nullable: true, description: "Full name, e.g. \"Mary Cassatt\". Required on create." })
   @MaxLength(500)
-  name!: string;
+  name?: string;
 
-  @Field(() => String, { nullable: true, description: "Stable key used to recognise the artist on import, e.g. the source's artist id. Default: derived from the name." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Stable key used to recognise the artist on import, e.g. the source's artist id. Default: derived from the name and life dates (\"name:mary cassatt:1844-1926\"), following them on update.",
+  })
   @MaxLength(300)
   key?: string;
 
@@ -165,7 +172,7 @@ export class ArtistInput {
   @MaxLength(100)
   nationality?: string | null;
 
-  @Field(() => Int, { nullable: true, description: "Year of birth; negative for BCE." })
+  @Field(() => Int, { nullable: true, description: "Year of birth; negative for BCE. Tells apart artists of the same name." })
   birthYear?: number | null;
 
   @Field(() => Int, { nullable: true, description: "Year of death; not before the birth year." })
