@@ -16,4 +16,4 @@ UPDATE "ProvenanceEvent" SET "ownerKey" = NULLIF(btrim(regexp_replace(
       '\mcompany\M', 'co', 'g'),
       '\mbrothers\M', 'bros', 'g'),
     '^the( |$)', '')), '')
-WHERE "owner" IS NOT NULL
+WHERE "owner" IS NOT NULL;
