@@ -84,6 +84,16 @@ describe.each(STORE_KINDS)("artwork facets (%s store)", (kind) => {
     ["Fine Arts from 1800 on", { departments: ["Fine Arts"], yearFrom: 1800 }, (w) => w.department === "Fine Arts" && (w.yearEnd ?? w.yearStart ?? -Infinity) >= 1800],
     ["with an image", { hasImage: true }, (w) => w.image !== null],
     ["a gift entry", { provenance: { methods: ["gift"] } }, (w) => w.provenance.some((p) => p.method === "gift")],
+    [
+      "title or artist words",
+      { text: "un portrait" },
+      (w) => ["un", "portrait"].every((word) => [w.title, ...w.artists.map((a) => a.artist.name)].some((t) => t.toLowerCase().includes(word))),
+    ],
+    [
+      "an owner named Museum holding it by 1950",
+      { provenance: { owner: "museum", heldTo: 1950 } },
+      (w) => w.provenance.some((p) => (p.owner ?? "").toLowerCase().includes("museum") && (p.yearStart !== null || p.yearEnd !== null) && (p.yearStart === null || p.yearStart <= 1950)),
+    ],
   ];
 
   it.each(filters)("should count every facet as counting by hand does (%s)", async (_name, filter, matches) => {
