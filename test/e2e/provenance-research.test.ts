@@ -121,6 +121,19 @@ describe.each(STORE_KINDS)("provenance research (%s store)", (kind) => {
     expect(facets.data.artworkFacets).toEqual({ total: 3, acquisitionMethods: [{ value: "gift", count: 3 }] });
   });
 
+  it("should answer a client's mistakes with an error code and the field to fix", async () => {
+    const reversed = await t.gql(`{ provenanceGap(from: 1950, to: 1940) { edges { cursor } } }`);
+    expect(reversed.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "to" });
+    const cursor = await t.gql(`{ provenanceGap(after: "bm90LWEtY3Vyc29y") { edges { cursor } } }`);
+    expect(cursor.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+    const big = await t.gql(`{ provenanceGap(first: 1000) { edges { cursor } } }`);
+    expect(big.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+    const missing = await t.gql(`{ similarProvenance(id: "00000000-0000-4000-8000-000000000000") { score } }`);
+    expect(missing.errors?.[0].extensions).toMatchObject({ code: "NOT_FOUND", field: "id" });
+    const artist = await t.gql(`{ similarProvenance(id: "QXJ0aXN0OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA") { score } }`);
+    expect(artist.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("should write owner keys on update, and the migration's SQL should give the same keys as ownerKey()", async () => {
     const u = await t.admin(`mutation($id: ID!) { updateArtwork(id: $id, artwork: { provenance: [{ text: "Galería Émile Zola & Brothers, Paris", owner: "Galería Émile Zola & Brothers" }] }) { artwork { internalID } } }`, { id: ids.get("w5") });
     expect(u.errors).toBeUndefined();
