@@ -121,6 +121,13 @@ describe.each(STORE_KINDS)("provenance research (%s store)", (kind) => {
     expect(facets.data.artworkFacets).toEqual({ total: 3, acquisitionMethods: [{ value: "gift", count: 3 }] });
   });
 
+  it("should narrow similar works by the provenance filter too", async () => {
+    await t.drain();
+    const r = await t.gql(`query($id: ID!) { similarArtworks(id: $id, first: 10, filter: { provenance: { owner: "seiferheld" } }) { edges { node { internalID } } } }`, { id: ids.get("w1") });
+    expect(r.errors).toBeUndefined();
+    expect(new Set(r.data.similarArtworks.edges.map((e: any) => e.node.internalID))).toEqual(new Set([ids.get("w2"), ids.get("w4")]));
+  });
+
   it("should answer a client's mistakes with an error code and the field to fix", async () => {
     const reversed = await t.gql(`{ provenanceGap(from: 1950, to: 1940) { edges { cursor } } }`);
     expect(reversed.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "to" });
