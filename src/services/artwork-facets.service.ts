@@ -5,6 +5,7 @@
  */
 import { InvalidInputError } from "../domain/errors.ts";
 import type { ArtworkFacetName, ArtworkFilter, CatalogueStore, FacetBucket } from "../ports/catalogue-store.port.ts";
+import { checkArtworkFilter } from "./artwork-filter.check.ts";
 
 /** Values a facet lists by default, and at most. */
 export const FACET_VALUES = { default: 20, max: 200 } as const;
@@ -38,7 +39,7 @@ export class ArtworkFacetsService {
     if (!Number.isInteger(limit) || limit < 1 || limit > FACET_VALUES.max) {
       throw new InvalidInputError(path, `\`first\` must be a whole number from 1 to ${FACET_VALUES.max}; got ${limit}.`);
     }
-    return this.store.artworkFacet(filter, facet, limit);
+    return this.store.artworkFacet(checkArtworkFilter(filter), facet, limit);
   }
 
   /** Counts by period (decades from 1400, centuries before), largest first. */
@@ -48,6 +49,6 @@ export class ArtworkFacetsService {
 
   /** Number of works matching the filter. */
   total(filter: ArtworkFilter): Promise<number> {
-    return this.store.countArtworks(filter);
+    return this.store.countArtworks(checkArtworkFilter(filter));
   }
 }

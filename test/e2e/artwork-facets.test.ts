@@ -50,8 +50,12 @@ describe.each(STORE_KINDS)("artwork facets over HTTP (%s store)", (kind) => {
     expect(t.sql.count).toBe(3);
   });
 
-  it("should refuse a facet size over the cap with BAD_USER_INPUT", async () => {
+  it("should refuse a facet size over the cap and ranges that end before they start with BAD_USER_INPUT", async () => {
     const r = await t.gql(`{ artworkFacets { departments(first: 500) { value } } }`);
     expect(r.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+    const reversed = await t.gql(`{ artworkFacets(filter: { yearFrom: 1900, yearTo: 1800 }) { total } }`);
+    expect(reversed.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.yearTo" });
+    const held = await t.gql(`{ artworks(filter: { provenance: { heldFrom: 1945, heldTo: 1933 } }) { totalCount } }`);
+    expect(held.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.provenance.heldTo" });
   });
 });
