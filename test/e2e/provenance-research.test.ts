@@ -147,6 +147,10 @@ describe.each(STORE_KINDS)("provenance research (%s store)", (kind) => {
     const prisma = t.app.db.prisma;
     const row = await prisma.provenanceEvent.findFirstOrThrow({ where: { artworkId: ids.get("w5") } });
     expect(row.ownerKey).toBe("gallery emile zola and bros");
+    const created = await t.admin(`mutation { createArtwork(artwork: { title: "New", provenance: [{ text: "The Hanover Gallery, London", owner: "The Hanover Gallery" }] }) { artwork { internalID } } }`);
+    expect(created.errors).toBeUndefined();
+    const fresh = await prisma.provenanceEvent.findFirstOrThrow({ where: { artworkId: created.data.createArtwork.artwork.internalID } });
+    expect(fresh.ownerKey).toBe("hanover gallery");
 
     await prisma.$executeRawUnsafe(`INSERT INTO "ProvenanceEvent" (id, "artworkId", position, owner, text) VALUES
       (gen_random_uuid(), '${ids.get("w6")}', 10, 'The Galerie Georges-Petit', 'x'), (gen_random_uuid(), '${ids.get("w6")}', 11, 'ÉDOUARD Jonas, Inc.', 'x'),
