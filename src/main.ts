@@ -17,6 +17,10 @@ import { createCatalogueLoaders } from "./graphql/loaders/catalogue.loaders.ts";
 import { ArtistResolver } from "./graphql/resolvers/artist.resolver.ts";
 import { ArtworkAdminResolver } from "./graphql/resolvers/artwork-admin.resolver.ts";
 import { ArtworkResolver } from "./graphql/resolvers/artwork.resolver.ts";
+import { ArtworkFacetsResolver } from "./graphql/resolvers/artwork-facets.resolver.ts";
+import { ArtworkFacetsService } from "./services/artwork-facets.service.ts";
+import { ProvenanceResearchResolver } from "./graphql/resolvers/provenance-research.resolver.ts";
+import { ProvenanceResearchService } from "./services/provenance-research.service.ts";
 import { NodeResolver } from "./graphql/resolvers/node.resolver.ts";
 import { buildVitrineSchema } from "./graphql/schema.ts";
 import { checkHealth, type HealthReport } from "./http/health.ts";
@@ -221,6 +225,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtistResolver, new ArtistResolver(catalogue)],
     [SimilarityResolver, new SimilarityResolver(similarity)],
     [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images)],
+    [ArtworkFacetsResolver, new ArtworkFacetsResolver(new ArtworkFacetsService(store))],
+    [ProvenanceResearchResolver, new ProvenanceResearchResolver(new ProvenanceResearchService(store))],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process

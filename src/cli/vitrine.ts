@@ -12,6 +12,7 @@ import { registerSchemaCommands } from "./commands/schema.command.ts";
 import { registerServeCommand } from "./commands/serve.command.ts";
 import { registerWorkerCommands } from "./commands/worker.command.ts";
 import { registerBenchCommand } from "./commands/bench.command.ts";
+import { registerExportCommand } from "./commands/export.command.ts";
 
 export async function main(argv: readonly string[]): Promise<void> {
   let config: Config | undefined;
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerApiKeyCommands(program, getConfig);
   registerWorkerCommands(program, getConfig);
   registerModelCommands(program, getConfig);
+  registerExportCommand(program, getConfig);
   registerBenchCommand(program);
   registerSchemaCommands(program);
   program.showHelpAfterError();

@@ -24,7 +24,46 @@ export interface ArtworkFilter {
   readonly hasImage?: boolean;
   /** Matches any provenance entry's owner (case-insensitive substring; `%` and `_` match themselves). */
   readonly provenanceOwner?: string;
+  /** Works with a provenance entry that meets every condition given here. */
+  readonly provenance?: ProvenanceCondition;
   readonly ids?: readonly string[];
+}
+
+/** Conditions on one provenance entry; all given ones must hold for the same entry. */
+export interface ProvenanceCondition {
+  /** Part of the owner's name, compared in normalised form (domain/owner-name.ts) with the entry's ownerKey. */
+  readonly owner?: string;
+  /** Part of the place (case-insensitive substring). */
+  readonly place?: string;
+  /** How the entry's owner acquired the work: one of these methods. */
+  readonly methods?: readonly string[];
+  /**
+   * The owner held the work during [heldFrom, heldTo]: the entry has a year and its range overlaps;
+   * a missing start or end of the entry is open ("until 1941" may have begun any time before).
+   */
+  readonly heldFrom?: number;
+  readonly heldTo?: number;
+}
+
+/** What a facet counts works by. */
+export type ArtworkFacetName = "MEDIUM_CATEGORY" | "DEPARTMENT" | "CLASSIFICATION" | "PERIOD" | "NATIONALITY" | "ACQUISITION_METHOD" | "HAS_IMAGE";
+
+/**
+ * One value of a facet and how many matching works have it. `value` is null for works where it is
+ * not recorded; PERIOD values are the first year of a decade (from 1400) or of a century (before 1400),
+ * HAS_IMAGE values "true" / "false".
+ */
+export interface FacetBucket {
+  readonly value: string | null;
+  readonly count: number;
+}
+
+/** A work that shares provenance owners with another, with the IDF-like weight of what it shares. */
+export interface SharedOwnersRow {
+  readonly artworkId: string;
+  readonly score: number;
+  /** Normalised keys of the shared owners, rarest first. */
+  readonly ownerKeys: readonly string[];
 }
 
 /** RELEVANCE: how well a work matches `filter.text` (best first in ASC). */
@@ -121,6 +160,14 @@ export interface CatalogueStore {
   /** Works per artist for many artists at once (newest first), at most `limit` each. */
   artworkIdsByArtistIds(artistIds: readonly string[], limit: number): Promise<string[][]>;
   mediumCategories(): Promise<MediumCategoryCount[]>;
+  /** Counts of the works matching `filter` by one facet (one SQL statement), largest first, at most `limit` values. */
+  artworkFacet(filter: ArtworkFilter, facet: ArtworkFacetName, limit: number): Promise<FacetBucket[]>;
+  /**
+   * Works sharing a provenance owner (by ownerKey) with the work `id`, best first: each shared owner
+   * counts ln(N / df) (N works with a named owner, df of them with this owner); owners on more than
+   * half of those works are not counted. At most `limit` rows.
+   */
+  worksSharingOwners(id: string, limit: number): Promise<SharedOwnersRow[]>;
 
   /** Creates a work and its outbox job in one transaction; returns the new id. */
   createArtwork(write: ArtworkWrite & { source: string; sourceId: string }): Promise<string>;

@@ -19,6 +19,7 @@ import type {
   PageRequest,
   ProvenanceEventInput,
 } from "../ports/catalogue-store.port.ts";
+import { checkArtworkFilter } from "./artwork-filter.check.ts";
 
 /** What an admin sends to create or update a work; absent fields are left unchanged on update. */
 export interface ArtworkInput {
@@ -106,10 +107,7 @@ export class CatalogueService {
   }
 
   checkFilter(filter: ArtworkFilter, path = "filter"): ArtworkFilter {
-    if (filter.yearFrom !== undefined && filter.yearTo !== undefined && filter.yearTo < filter.yearFrom) {
-      throw new InvalidInputError(`${path}.yearTo`, `The year range ends (${filter.yearTo}) before it starts (${filter.yearFrom}).`);
-    }
-    return filter;
+    return checkArtworkFilter(filter, path);
   }
 
   listArtworks(filter: ArtworkFilter, sort: ArtworkSort, page: PageRequest): Promise<Page<ArtworkRow>> {

@@ -295,7 +295,7 @@ export class SimilarityService {
     return ids.map((id) => found.get(id) as Float32Array);
   }
 
-  /** The catalogue filter in index terms; text and owner conditions are resolved to ids in the catalogue first. */
+  /** The catalogue filter in index terms; text and provenance conditions are resolved to ids in the catalogue first. */
   private async vectorFilter(
     filter: ArtworkFilter,
     extra: { artistKeysNone?: readonly string[]; mediumNone?: readonly string[] },
@@ -311,12 +311,14 @@ export class SimilarityService {
     if (filter.yearFrom !== undefined) f.yearFrom = filter.yearFrom;
     if (filter.yearTo !== undefined) f.yearTo = filter.yearTo;
     if (filter.hasImage !== undefined) f.hasImage = filter.hasImage;
-    if (filter.text || filter.provenanceOwner) {
-      const n = await this.store.countArtworks({ text: filter.text, provenanceOwner: filter.provenanceOwner });
+    if (filter.text || filter.provenanceOwner || filter.provenance) {
+      const catalogueOnly = { text: filter.text, provenanceOwner: filter.provenanceOwner, provenance: filter.provenance };
+      const n = await this.store.countArtworks(catalogueOnly);
       if (n > this.limits.maxPrefilterIds) {
-        throw new InvalidInputError(filter.text ? "filter.text" : "filter.provenanceOwner", `The text conditions match ${n} works; narrow them to at most ${this.limits.maxPrefilterIds} for a similarity search.`);
+        const field = filter.text ? "filter.text" : filter.provenanceOwner ? "filter.provenanceOwner" : "filter.provenance";
+        throw new InvalidInputError(field, `The text and provenance conditions match ${n} works; narrow them to at most ${this.limits.maxPrefilterIds} for a similarity search.`);
       }
-      f.ids = { any: await this.store.artworkIdsMatching({ text: filter.text, provenanceOwner: filter.provenanceOwner }, this.limits.maxPrefilterIds) };
+      f.ids = { any: await this.store.artworkIdsMatching(catalogueOnly, this.limits.maxPrefilterIds) };
     }
     return Object.keys(f).length ? f : undefined;
   }

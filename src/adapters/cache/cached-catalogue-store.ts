@@ -16,6 +16,8 @@ import type {
   ArtworkRow,
   CatalogueStore,
   EmbeddingReason,
+  ArtworkFacetName,
+  ArtworkFilter,
   ImportBatchResult,
   ImportRecord,
 } from "../../ports/catalogue-store.port.ts";
@@ -184,6 +186,12 @@ export class CachedCatalogueStore implements CatalogueStore {
   }
   mediumCategories() {
     return this.store.mediumCategories();
+  }
+  artworkFacet(filter: ArtworkFilter, facet: ArtworkFacetName, limit: number) {
+    return this.store.artworkFacet(filter, facet, limit);
+  }
+  worksSharingOwners(id: string, limit: number) {
+    return this.store.worksSharingOwners(id, limit);
   }
   findArtworkIdBySource(source: string, sourceId: string) {
     return this.store.findArtworkIdBySource(source, sourceId);

@@ -5,6 +5,7 @@ import type { Artist, ArtistCredit, Artwork, ArtworkImage, PaletteColour, Proven
 import { ConflictError } from "../../domain/errors.ts";
 import { IMAGE_STATUSES, imageRequestHost, imageRequestKey, parseImageRequest, type ImageStatus } from "../../domain/image-request.ts";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import { ownerKey } from "../../domain/owner-name.ts";
 import type {
   ArtistFilter,
   ArtistWrite,
@@ -19,7 +20,12 @@ import type {
   MediumCategoryCount,
   Page,
   PageRequest,
+  ProvenanceCondition,
+  ArtworkFacetName,
+  FacetBucket,
+  SharedOwnersRow,
 } from "../../ports/catalogue-store.port.ts";
+import { facetSql, sharedOwnersSql } from "./artwork-analysis.sql.ts";
 import { decodeCursor, encodeCursor, orderFor, seekCondition, type KeysetColumn } from "./keyset-cursor.ts";
 import { escapeLike, matchText, refreshSearchDocuments, searchWords } from "./text-search.ts";
 
@@ -65,7 +71,7 @@ function toArtist(m: ArtistModel): Artist {
 }
 
 function toProvenance(m: Prisma.ProvenanceEventGetPayload<object>): ProvenanceEvent {
-  const { id: _id, artworkId: _a, ...rest } = m;
+  const { id: _id, artworkId: _a, ownerKey: _k, ...rest } = m;
   return rest;
 }
 
@@ -101,7 +107,23 @@ function artworkWhere(f: ArtworkFilter, textMatches?: readonly string[]): Prisma
   if (f.hasImage === true) and.push({ image: { isNot: null } });
   if (f.hasImage === false) and.push({ image: { is: null } });
   if (f.provenanceOwner) and.push({ provenance: { some: { owner: { contains: escapeLike(f.provenanceOwner), mode: "insensitive" } } } });
+  if (f.provenance) and.push({ provenance: { some: provenanceWhere(f.provenance) } });
   return and.length ? { AND: and } : {};
+}
+
+/** One provenance entry meeting every given condition (see ProvenanceCondition). */
+function provenanceWhere(c: ProvenanceCondition): Prisma.ProvenanceEventWhereInput {
+  const and: Prisma.ProvenanceEventWhereInput[] = [];
+  const key = c.owner === undefined ? undefined : (ownerKey(c.owner) ?? "");
+  if (key !== undefined) and.push({ ownerKey: { contains: key } });
+  if (c.place) and.push({ place: { contains: c.place, mode: "insensitive" } });
+  if (c.methods) and.push({ method: { in: [...c.methods] } });
+  if (c.heldFrom !== undefined || c.heldTo !== undefined) {
+    and.push({ OR: [{ yearStart: { not: null } }, { yearEnd: { not: null } }] });
+    if (c.heldFrom !== undefined) and.push({ OR: [{ yearEnd: null }, { yearEnd: { gte: c.heldFrom } }] });
+    if (c.heldTo !== undefined) and.push({ OR: [{ yearStart: null }, { yearStart: { lte: c.heldTo } }] });
+  }
+  return { AND: and };
 }
 
 function artistWhere(f: ArtistFilter): Prisma.ArtistWhereInput {
@@ -326,6 +348,23 @@ export class PrismaCatalogueStore implements CatalogueStore {
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
   }
 
+  async artworkFacet(filter: ArtworkFilter, facet: ArtworkFacetName, limit: number): Promise<FacetBucket[]> {
+    // the same works as `artworks`: text by full-text search, its matches then an id condition
+    const matches = await this.textMatches(filter);
+    let counted = filter;
+    if (matches) {
+      const ids = filter.ids ? filter.ids.filter((id) => matches.has(id)) : [...matches.keys()];
+      counted = { ...filter, text: undefined, ids };
+    }
+    const rows = await this.prisma.$queryRaw<{ value: string | null; count: bigint | number }[]>(facetSql(facet, counted, limit));
+    return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+  }
+
+  async worksSharingOwners(id: string, limit: number): Promise<SharedOwnersRow[]> {
+    const rows = await this.prisma.$queryRaw<{ artworkId: string; score: number; ownerKeys: string[] }[]>(sharedOwnersSql(id, limit));
+    return rows.map((r) => ({ artworkId: r.artworkId, score: Number(r.score), ownerKeys: r.ownerKeys }));
+  }
+
   async createArtwork(write: ArtworkWrite & { source: string; sourceId: string }): Promise<string> {
     return this.prisma.$transaction(async (tx) => {
       const created = await tx.artwork.create({
@@ -335,7 +374,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
           source: write.source,
           sourceId: write.sourceId,
           artists: { create: (write.artists ?? []).map((a, position) => ({ artistId: a.artistId, role: a.role, position })) },
-          provenance: { create: (write.provenance ?? []).map((p, position) => ({ ...p, position })) },
+          provenance: { create: (write.provenance ?? []).map((p, position) => ({ ...p, ownerKey: ownerKey(p.owner), position })) },
         },
         select: { id: true },
       });
@@ -364,7 +403,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
       }
       if (write.provenance) {
         await tx.provenanceEvent.deleteMany({ where: { artworkId: id } });
-        await tx.provenanceEvent.createMany({ data: write.provenance.map((p, position) => ({ ...p, artworkId: id, position })) });
+        await tx.provenanceEvent.createMany({ data: write.provenance.map((p, position) => ({ ...p, ownerKey: ownerKey(p.owner), artworkId: id, position })) });
       }
       await refreshSearchDocuments(tx, [id]);
       if (reembed) await tx.embeddingJob.create({ data: { artworkId: id, reason: reembed } });
@@ -526,7 +565,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
               .map((a, position) => ({ artworkId: ids[i], artistId: artistIds.get(a.artist.key) as string, role: a.role, position })),
           ),
         });
-        await tx.provenanceEvent.createMany({ data: records.flatMap((r, i) => r.provenance.map((p, position) => ({ ...p, artworkId: ids[i], position }))) });
+        await tx.provenanceEvent.createMany({ data: records.flatMap((r, i) => r.provenance.map((p, position) => ({ ...p, ownerKey: ownerKey(p.owner), artworkId: ids[i], position }))) });
         await refreshSearchDocuments(tx, ids);
         await tx.embeddingJob.createMany({ data: ids.map((artworkId) => ({ artworkId, reason: "IMPORTED" })) });
         return { created: fresh.length, updated: replaced.length };

@@ -14,5 +14,14 @@ export function toArtworkFilter(f: ArtworkFilter | undefined | null, path: strin
     yearTo: f.yearTo ?? undefined,
     hasImage: f.hasImage ?? undefined,
     provenanceOwner: f.provenanceOwner ?? undefined,
+    provenance: f.provenance
+      ? {
+          owner: f.provenance.owner ?? undefined,
+          place: f.provenance.place ?? undefined,
+          methods: f.provenance.methods ?? undefined,
+          heldFrom: f.provenance.heldFrom ?? undefined,
+          heldTo: f.provenance.heldTo ?? undefined,
+        }
+      : undefined,
   };
 }

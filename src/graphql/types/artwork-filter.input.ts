@@ -1,6 +1,7 @@
-import { MaxLength } from "class-validator";
+import { MaxLength, ValidateNested } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { MediumCategory } from "./medium-category.enum.ts";
+import { ProvenanceFilter } from "./provenance-filter.input.ts";
 
 @InputType({ description: "Narrows a list of works; all given conditions must hold." })
 export class ArtworkFilter {
@@ -33,4 +34,8 @@ export class ArtworkFilter {
   @Field(() => String, { nullable: true, description: "Only works with a former owner whose name contains this text (case-insensitive; `%` and `_` are plain characters). At most 200 characters." })
   @MaxLength(200)
   provenanceOwner?: string;
+
+  @Field(() => ProvenanceFilter, { nullable: true, description: "Only works with a provenance entry meeting all of these conditions (owner, place, method, years held)." })
+  @ValidateNested()
+  provenance?: ProvenanceFilter;
 }
