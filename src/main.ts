@@ -253,7 +253,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log };
   };
 
-  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, log });
+  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, log });
   let stopping: Promise<void> | null = null;
 
   return {
