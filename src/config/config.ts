@@ -31,8 +31,6 @@ export interface LimitsConfig {
   readonly maxBodyBytes: number;
   /** Most lexical tokens a query document may hold; graphql-js stops parsing beyond it. */
   readonly maxTokens: number;
-  /** Most items a list argument may hold (ids, categories, ...); its cap is in each argument's description. */
-  readonly maxListItems: number;
 }
 
 /** Which web pages on other origins may call the API from a browser (CORS). */
@@ -227,7 +225,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxBatchOperations: int(env, "VITRINE_MAX_BATCH", 10, 1),
       maxBodyBytes: int(env, "VITRINE_MAX_BODY_BYTES", 28 * 1024 * 1024, 1024),
       maxTokens: int(env, "VITRINE_MAX_TOKENS", 10_000, 100),
-      maxListItems: 1000,
     },
     worker: {
       pollIntervalMs: int(env, "VITRINE_WORKER_POLL_MS", 1000, 10),

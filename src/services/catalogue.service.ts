@@ -175,19 +175,19 @@ export class CatalogueService {
       const ids = input.artists.map((a) => a.artistId);
       const seen = new Set<string>();
       ids.forEach((id, i) => {
-        if (seen.has(id)) throw new InvalidInputError(`${path}.artists[${i}].artistId`, "The same artist is credited twice; give one credit with a combined role.");
+        if (seen.has(id)) throw new InvalidInputError(`${path}.artists.${i}.artistId`, "The same artist is credited twice; give one credit with a combined role.");
         seen.add(id);
       });
       const missing = new Set(await this.store.missingArtistIds(ids));
       const bad = ids.findIndex((id) => missing.has(id));
       if (bad >= 0) {
-        throw new InvalidInputError(`${path}.artists[${bad}].artistId`, `No artist with id ${ids[bad]}; create the artist first (createArtist) or pick one from \`artists\`.`);
+        throw new InvalidInputError(`${path}.artists.${bad}.artistId`, `No artist with id ${ids[bad]}; create the artist first (createArtist) or pick one from \`artists\`.`);
       }
     }
     input.provenance?.forEach((p, i) => {
-      if (!p.text?.trim()) throw new InvalidInputError(`${path}.provenance[${i}].text`, "Each provenance entry needs its text as written by the cataloguer.");
+      if (!p.text?.trim()) throw new InvalidInputError(`${path}.provenance.${i}.text`, "Each provenance entry needs its text as written by the cataloguer.");
       if (p.yearStart != null && p.yearEnd != null && p.yearEnd < p.yearStart) {
-        throw new InvalidInputError(`${path}.provenance[${i}].yearEnd`, `The entry ends (${p.yearEnd}) before it starts (${p.yearStart}).`);
+        throw new InvalidInputError(`${path}.provenance.${i}.yearEnd`, `The entry ends (${p.yearEnd}) before it starts (${p.yearStart}).`);
       }
     });
     return {

@@ -17,23 +17,24 @@ import type {
   Page,
   PageRequest,
 } from "../../ports/catalogue-store.port.ts";
-import { decodeCursor, encodeCursor, orderFor, seekCondition, type KeysetColumn } from "./keyset-cursor.ts";
+import { CURSOR_VALUES, decodeCursor, encodeCursor, orderFor, seekCondition, type KeysetColumn } from "./keyset-cursor.ts";
 
 type ArtworkModel = Prisma.ArtworkGetPayload<object>;
 type ArtistModel = Prisma.ArtistGetPayload<object>;
 
 const identity = (v: unknown) => v as string | number | null;
 const COLUMNS: Record<ArtworkSort["field"], KeysetColumn> = {
-  TITLE: { field: "title", nullable: false, toCursor: identity, fromCursor: (v) => v },
-  YEAR: { field: "yearStart", nullable: true, toCursor: identity, fromCursor: (v) => v },
+  TITLE: { field: "title", nullable: false, toCursor: identity, fromCursor: (v) => v, accepts: CURSOR_VALUES.text },
+  YEAR: { field: "yearStart", nullable: true, toCursor: identity, fromCursor: (v) => v, accepts: CURSOR_VALUES.int },
   CREATED_AT: {
     field: "createdAt",
     nullable: false,
     toCursor: (v) => (v as Date).toISOString(),
     fromCursor: (v) => new Date(String(v)),
+    accepts: CURSOR_VALUES.date,
   },
 };
-const ARTIST_NAME: KeysetColumn = { field: "name", nullable: false, toCursor: identity, fromCursor: (v) => v };
+const ARTIST_NAME: KeysetColumn = { field: "name", nullable: false, toCursor: identity, fromCursor: (v) => v, accepts: CURSOR_VALUES.text };
 
 /** "#rrggbb:0.42" → { hex, weight } */
 export function parsePalette(stored: readonly string[]): PaletteColour[] {
@@ -125,8 +126,8 @@ async function keysetPage<M extends { id: string }>(
   const backwards = page.last !== undefined && page.first === undefined;
   const size = (backwards ? page.last : page.first) ?? 20;
   const conditions: object[] = [where];
-  if (page.after) conditions.push(seekCondition(col, asc, decodeCursor(page.after, "after"), false));
-  if (page.before) conditions.push(seekCondition(col, asc, decodeCursor(page.before, "before"), true));
+  if (page.after) conditions.push(seekCondition(col, asc, decodeCursor(page.after, "after", col), false));
+  if (page.before) conditions.push(seekCondition(col, asc, decodeCursor(page.before, "before", col), true));
   const rows = await model.findMany({ where: { AND: conditions }, orderBy: orderFor(col, asc, backwards), take: size + 1 });
   const more = rows.length > size;
   const slice = rows.slice(0, size);
