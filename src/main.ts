@@ -21,6 +21,8 @@ import { NodeResolver } from "./graphql/resolvers/node.resolver.ts";
 import { buildVitrineSchema } from "./graphql/schema.ts";
 import { checkHealth, type HealthReport } from "./http/health.ts";
 import { Metrics } from "./http/metrics.ts";
+import { baseUrlOf } from "./http/base-url.ts";
+import { createIiifHandler, IIIF_PREFIX } from "./http/iiif.ts";
 import { createHttpServer } from "./http/server.ts";
 import { ApiKeyService } from "./services/api-key.service.ts";
 import { CatalogueImportService } from "./services/catalogue-import.service.ts";
@@ -32,6 +34,7 @@ import { GuardedImageFetcher } from "./adapters/http/guarded-image-fetcher.ts";
 import { OnnxImageEncoder } from "./adapters/onnx/onnx-image-encoder.ts";
 import { PrismaJobQueue } from "./adapters/prisma/prisma-job-queue.ts";
 import { SharpImagePreprocessor } from "./adapters/sharp/sharp-image-preprocessor.ts";
+import { SharpImageRenderer } from "./adapters/sharp/sharp-image-renderer.ts";
 import { SharpPaletteExtractor } from "./adapters/sharp/sharp-palette-extractor.ts";
 import { MetadataEncoderV1 } from "./encoding/metadata-encoder.v1.ts";
 import { DEFAULT_SIMILARITY_WEIGHTS } from "./encoding/similarity-weights.ts";
@@ -42,6 +45,8 @@ import type { JobQueue } from "./ports/job-queue.port.ts";
 import type { VectorIndex } from "./ports/vector-index.port.ts";
 import { ArtworkEmbedder } from "./services/artwork-embedder.ts";
 import { ArtworkImageService } from "./services/artwork-image.service.ts";
+import { IiifImageService } from "./services/iiif-image.service.ts";
+import { ArtworkImageResolver } from "./graphql/resolvers/artwork-image.resolver.ts";
 import { SimilarityService } from "./services/similarity.service.ts";
 import { VectorIndexService } from "./services/vector-index.service.ts";
 import { EmbeddingWorker, progressLogger, type WorkerPass } from "./worker/embedding.worker.ts";
@@ -92,6 +97,8 @@ export interface Core {
   /** Why there is no image model (null when one is loaded). */
   readonly modelProblem: string | null;
   readonly images: ArtworkImageService;
+  /** Stored images at the sizes pages ask for (the /iiif/ route). */
+  readonly iiif: IiifImageService;
   readonly similarity: SimilarityService;
   readonly catalogue: CatalogueService;
   readonly apiKeys: ApiKeyService;
@@ -127,6 +134,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const palettes = new SharpPaletteExtractor({ maxPixels: config.images.maxPixels });
   const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
   const images = new ArtworkImageService(store, preprocessor, palettes, blobs, new GuardedImageFetcher(config.images), config.images.maxBytes);
+  const iiif = new IiifImageService(blobs, new SharpImageRenderer({ maxPixels: config.images.maxPixels }), config.iiif);
 
   let encoder: ImageEncoder | null = options.imageEncoder ?? null;
   let modelProblem: string | null = null;
@@ -162,6 +170,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     embedder,
     modelProblem,
     images,
+    iiif,
     similarity,
     catalogue,
     apiKeys,
@@ -199,6 +208,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtistResolver, new ArtistResolver(catalogue)],
     [SimilarityResolver, new SimilarityResolver(similarity)],
     [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images)],
+    [ArtworkImageResolver, new ArtworkImageResolver(config.iiif.maxDimension)],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process
@@ -250,10 +260,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const auth = req.headers.authorization;
     const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const principal = bearer ? await apiKeys.authenticate(bearer) : null;
-    return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log };
+    return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log, imageBaseUrl: `${baseUrlOf(req, config.publicUrl)}${IIIF_PREFIX}` };
   };
 
-  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, log });
+  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), log });
   let stopping: Promise<void> | null = null;
 
   return {

@@ -5,12 +5,13 @@ import { authChecker } from "./auth-checker.ts";
 import { validateArgs } from "./validate-args.ts";
 import { ArtistResolver } from "./resolvers/artist.resolver.ts";
 import { ArtworkAdminResolver } from "./resolvers/artwork-admin.resolver.ts";
+import { ArtworkImageResolver } from "./resolvers/artwork-image.resolver.ts";
 import { ArtworkResolver } from "./resolvers/artwork.resolver.ts";
 import { NodeResolver } from "./resolvers/node.resolver.ts";
 import { SimilarityResolver } from "./resolvers/similarity.resolver.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver];
+export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkImageResolver];
 
 /** Resolver instances by class, built by the composition root. */
 export type ResolverInstances = ReadonlyMap<Function, object>;

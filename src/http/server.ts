@@ -1,5 +1,5 @@
 /**
- * The HTTP front: /graphql (POST, GET for queries, GraphiQL for browsers), /health, /metrics and the
+ * The HTTP front: /graphql (POST, GET for queries, GraphiQL for browsers), /iiif/ (images), /health, /metrics and the
  * GraphiQL assets. CORS headers for the allowed origins (cors.ts) on every route. Bodies are capped before parsing; batches are capped; every response carries the
  * request id (x-request-id) that logs use.
  */
@@ -11,6 +11,7 @@ import type { CorsConfig, LimitsConfig } from "../config/config.ts";
 import type { GraphQLContext } from "../graphql/context.ts";
 import { createCorsHandler } from "./cors.ts";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.ts";
+import { IIIF_PREFIX } from "./iiif.ts";
 import type { HealthReport } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -21,6 +22,8 @@ export interface HttpDeps {
   readonly metrics: Metrics;
   readonly limits: LimitsConfig;
   readonly cors: CorsConfig;
+  /** Serves stored images under /iiif/ (iiif.ts). */
+  readonly iiif: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
   readonly log: Logger;
 }
 
@@ -123,6 +126,10 @@ export function createHttpServer(deps: HttpDeps): http.Server {
     if (url.pathname === "/graphql") {
       await graphql(req, res, url, requestId);
       return "graphql";
+    }
+    if (url.pathname.startsWith(`${IIIF_PREFIX}/`)) {
+      await deps.iiif(req, res, url.pathname);
+      return "iiif";
     }
     if (url.pathname === "/health") {
       const report = await deps.health();
