@@ -6,12 +6,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STORE_KINDS } from "../support/databases.ts";
 import { fieldProblem } from "../support/error-paths.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const SIMILAR = `query($id: ID!) { similarArtworks(id: $id, first: 20) { edges { node { id } } } }`;
 
-describe("bad input gets a coded client error", () => {
+describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (kind) => {
   let t: TestApp;
   let images: http.Server;
   let other: http.Server;
@@ -29,7 +30,7 @@ describe("bad input gets a coded client error", () => {
     });
     await new Promise<void>((r) => images.listen(0, "127.0.0.1", r));
     imagesPort = (images.address() as AddressInfo).port;
-    t = await startTestApp("embedded", { env: { VITRINE_IMAGE_FETCH_ALLOW: `127.0.0.1:${imagesPort}` } });
+    t = await startTestApp(kind, { env: { VITRINE_IMAGE_FETCH_ALLOW: `127.0.0.1:${imagesPort}` } });
     await t.drain();
   });
   afterAll(async () => {
