@@ -15,6 +15,7 @@ export interface RenderRequest {
   readonly format: RenderFormat;
 }
 
+/** Decodes a stored image and renders a region of it at a size (sharp in production). */
 export interface ImageRenderer {
   /** Width and height as displayed (after the EXIF orientation). */
   dimensions(bytes: Uint8Array): Promise<{ width: number; height: number }>;

@@ -9,7 +9,7 @@ import { LRUCache } from "lru-cache";
 import { NotFoundError } from "../domain/errors.ts";
 import type { BlobStore } from "../ports/blob-store.port.ts";
 import type { ImageRenderer, RenderFormat } from "../ports/image-renderer.port.ts";
-import { IIIF_FORMATS, IIIF_QUALITIES, resolveIiif, type IiifParams } from "./iiif-request.ts";
+import { IIIF_FORMATS, IIIF_QUALITIES, resolveIiif, type IiifParams } from "./iiif-request.parser.ts";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -29,6 +29,7 @@ export interface RenderedImage {
   readonly etag: string;
 }
 
+/** Stored images by content hash, rendered per IIIF parameters and remembered within a byte budget. */
 export class IiifImageService {
   private readonly rendered: LRUCache<string, Uint8Array> | null;
   private readonly sizes = new LRUCache<string, { width: number; height: number }>({ max: 10_000 });

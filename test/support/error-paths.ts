@@ -52,6 +52,7 @@ function isObjectValue(value: Value, variables: Record<string, unknown>): boolea
   return value.js !== null && typeof value.js === "object" && !Array.isArray(value.js);
 }
 
+/** A GraphQL error as a response carries it (the parts the contract reads). */
 export interface RequestError {
   readonly message: string;
   readonly path?: readonly (string | number)[];

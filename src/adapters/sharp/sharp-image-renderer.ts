@@ -14,6 +14,7 @@ export interface SharpImageRendererOptions {
   readonly quality?: number;
 }
 
+/** An ImageRenderer on sharp (libvips). */
 export class SharpImageRenderer implements ImageRenderer {
   constructor(private readonly options: SharpImageRendererOptions) {}
 

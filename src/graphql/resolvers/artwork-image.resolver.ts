@@ -6,6 +6,7 @@ import { IiifImageService } from "../../services/iiif-image.service.ts";
 import type { GraphQLContext } from "../context.ts";
 import { ArtworkImage } from "../types/artwork-image.type.ts";
 
+/** The `url` field of ArtworkImage (the rest are stored values). */
 @Resolver(() => ArtworkImage)
 export class ArtworkImageResolver {
   /** `maxDimension`: the largest width the image route renders (VITRINE_IIIF_MAX_DIMENSION). */

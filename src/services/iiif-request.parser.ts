@@ -18,7 +18,9 @@ export interface IiifParams {
   readonly qualityFormat: string;
 }
 
+/** Output formats the image route serves (`.jpg` is the default). */
 export const IIIF_FORMATS: readonly RenderFormat[] = ["jpg", "png", "webp"];
+/** Qualities the image route serves (`default` is colour). */
 export const IIIF_QUALITIES: readonly RenderQuality[] = ["default", "color", "gray"];
 
 const INT = /^\d{1,9}$/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "../domain/errors.ts";
-import { resolveIiif, type IiifParams } from "./iiif-request.ts";
+import { resolveIiif, type IiifParams } from "./iiif-request.parser.ts";
 
 const at = (region: string, size: string, extra: Partial<IiifParams> = {}) =>
   resolveIiif({ region, size, rotation: "0", qualityFormat: "default.jpg", ...extra }, 1000, 600, 800);
