@@ -128,6 +128,23 @@ describe("IIIF images", () => {
     expect((await fetch(`${base}/full/max/0/default.jpg`, { method: "POST" })).status).toBe(405);
   });
 
+  it("should serve a photograph taken sideways upright (EXIF orientation applied)", async () => {
+    // stored 40×20, left half red, right half blue, with orientation 6 (turn 90° clockwise to view)
+    const raw = Buffer.alloc(40 * 20 * 3);
+    for (let y = 0; y < 20; y++) for (let x = 0; x < 40; x++) raw[(y * 40 + x) * 3 + (x < 20 ? 0 : 2)] = 255;
+    const jpeg = await sharp(raw, { raw: { width: 40, height: 20, channels: 3 } }).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
+    const created = await t.admin(`mutation { createArtwork(artwork: { title: "Sideways" }) { artwork { id } } }`);
+    const attached = await t.admin(`mutation($id: ID!, $b: String) { attachArtworkImage(id: $id, image: { base64: $b }) { artwork { image { sha256 width height } } } }`, { id: created.data.createArtwork.artwork.id, b: jpeg.toString("base64") });
+    const { sha256 } = attached.data.attachArtworkImage.artwork.image;
+    const info = await (await fetch(`${t.url}/iiif/${sha256}/info.json`)).json();
+    expect(info).toMatchObject({ width: 20, height: 40 });
+    const top = await sharp(Buffer.from(await (await fetch(`${t.url}/iiif/${sha256}/0,0,20,20/max/0/default.png`)).arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    expect(top.info).toMatchObject({ width: 20, height: 20 });
+    // the upper half as viewed is the red half
+    expect(top.data[0]).toBeGreaterThan(200);
+    expect(top.data[2]).toBeLessThan(60);
+  });
+
   it("should build image URLs on the configured public URL", async () => {
     const behind = await startTestApp("embedded", { demo: false, env: { VITRINE_PUBLIC_URL: "https://images.example.org/api/" } });
     try {
