@@ -9,7 +9,7 @@ import type { Metrics } from "../http/metrics.ts";
 import type { GraphQLContext } from "./context.ts";
 import { createFormatError } from "./errors.ts";
 import { costLimitPlugin } from "./plugins/cost-limit.plugin.ts";
-import { afterFragmentChecks, aliasLimitRule } from "./plugins/limits.ts";
+import { afterFragmentChecks, aliasLimitRule, knownOperationTypesRule } from "./plugins/limits.ts";
 import { observabilityPlugin } from "./plugins/observability.plugin.ts";
 
 export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metrics: Metrics, log: Logger): ApolloServer<GraphQLContext> {
@@ -26,7 +26,7 @@ export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metric
     stringifyResult: (value) => JSON.stringify(value),
     // a document longer than this is refused while it is parsed (deep nesting would overflow the stack)
     parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: [afterFragmentChecks([depthLimit(limits.maxDepth), aliasLimitRule(limits.maxAliases)])],
+    validationRules: [knownOperationTypesRule, afterFragmentChecks([depthLimit(limits.maxDepth), aliasLimitRule(limits.maxAliases)])],
     formatError: createFormatError({ logUnexpected: (err, requestId) => log.error({ err, requestId }, "unexpected error in a resolver") }),
     // no cache-control hints are used; the default plugin would wrap every field's resolver to collect them
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), costLimitPlugin(schema, limits.maxComplexity), observabilityPlugin(metrics)],

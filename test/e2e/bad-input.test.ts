@@ -91,6 +91,30 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
     await stillServing();
   });
 
+  it("should refuse strings no store can hold (NUL, lone surrogates) and operations the schema has no root for", async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      [`query($t: String) { artworks(first: 2, filter: { text: $t }) { totalCount } }`, { t: "a\u0000b" }, "filter.text"],
+      [`query($t: String!) { artworks(first: 2, filter: { departments: ["ok", $t] }) { totalCount } }`, { t: "\ud800" }, "filter.departments.1"],
+      [`query($t: String) { artists(first: 2, filter: { name: $t }) { totalCount } }`, { t: "\udc00x" }, "filter.name"],
+    ];
+    for (const [query, variables, field] of cases) {
+      const r = await t.gql(query, variables);
+      expect(r.errors?.[0].extensions, query).toMatchObject({ code: "BAD_USER_INPUT", field });
+    }
+    const created = await t.admin(`mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id } } }`, { a: { title: "T", provenance: [{ text: "ok" }, { text: "x\u0000" }] } });
+    expect(created.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "artwork.provenance.1.text" });
+    // a well-formed pair (an emoji) is fine
+    expect((await t.gql(`{ artworks(first: 1, filter: { text: "🎨" }) { totalCount } }`)).errors).toBeUndefined();
+    const forged = Buffer.from(JSON.stringify(["a\u0000", "00000000-0000-4000-8000-000000000000"])).toString("base64url");
+    const cursor = await t.gql(`query($c: String) { artworks(first: 2, after: $c) { totalCount } }`, { c: forged });
+    expect(cursor.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+    const subscription = await t.gql(`subscription { artworks { totalCount } }`);
+    expect(subscription.status).toBe(400);
+    expect(subscription.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(subscription.errors?.[0].message).toMatch(/no subscription/);
+    await stillServing();
+  });
+
   it("should check a cursor against the sort it is used with (BAD_USER_INPUT naming after or before)", async () => {
     const byYear = await t.gql(`{ artworks(first: 2, sort: { field: YEAR }) { pageInfo { endCursor } } }`);
     const yearCursor = byYear.data.artworks.pageInfo.endCursor;

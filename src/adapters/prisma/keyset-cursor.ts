@@ -23,7 +23,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 /** Cursor values a column of each kind accepts. */
 export const CURSOR_VALUES = {
-  text: (v: SortValue) => typeof v === "string" && v.length <= 10_000,
+  text: (v: SortValue) => typeof v === "string" && v.length <= 10_000 && !/\u0000|[\ud800-\udfff]/.test(v),
   int: INT32,
   date: (v: SortValue) => typeof v === "string" && ISO_DATE.test(v) && !Number.isNaN(Date.parse(v)),
 } as const;

@@ -24,6 +24,18 @@ export function aliasLimitRule(max: number): ValidationRule {
 }
 
 /**
+ * Refuses an operation of a kind the schema has no root type for (a `subscription` here): graphql 16
+ * validates its fields against nothing and fails only while executing, as an internal error.
+ */
+export const knownOperationTypesRule: ValidationRule = (context: ValidationContext) => ({
+  OperationDefinition(node) {
+    if (!context.getSchema().getRootType(node.operation)) {
+      context.reportError(new GraphQLError(`This API has no ${node.operation} operations; use a query or a mutation.`, { nodes: [node] }));
+    }
+  },
+});
+
+/**
  * Runs `rules` only on a document whose fragments are all defined and free of cycles. Custom rules
  * (graphql-depth-limit's walk, say) follow fragment spreads into their definitions: a cycle
  * (`fragment A on Query { ...B } fragment B on Query { ...A }`) would recurse until the stack
