@@ -127,6 +127,14 @@ export class CatalogueService {
     if (input.title !== undefined && !input.title?.trim()) throw new InvalidInputError(`${path}.title`, "The title cannot be empty.");
     const [current] = await this.store.artworksByIds([id]);
     if (!current) throw new NotFoundError(`No work with id ${id}.`, "id");
+    if (input.source !== undefined || input.sourceId !== undefined) {
+      const source = input.source ?? current.source;
+      const sourceId = input.sourceId ?? current.sourceId;
+      const holder = await this.store.findArtworkIdBySource(source, sourceId);
+      if (holder && holder !== id) {
+        throw new ConflictError(`Another work already has source "${source}" and sourceId "${sourceId}"; each pair names one work.`, `${path}.${input.sourceId !== undefined ? "sourceId" : "source"}`);
+      }
+    }
     const write = await this.toWrite(input, current, path);
     const changesVector =
       write.artists !== undefined || write.provenance !== undefined || VECTOR_FIELDS.some((k) => k in write.fields && write.fields[k] !== current[k]);

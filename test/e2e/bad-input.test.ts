@@ -115,6 +115,16 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
     await stillServing();
   });
 
+  it("should answer CONFLICT when an update would give a work another work's source and sourceId", async () => {
+    const make = (sourceId: string) => t.admin(`mutation($s: String) { createArtwork(artwork: { title: "Pair", source: "probe", sourceId: $s }) { artwork { id } } }`, { s: sourceId });
+    await make("one");
+    const second = (await make("two")).data.createArtwork.artwork.id;
+    const r = await t.admin(`mutation($id: ID!) { updateArtwork(id: $id, artwork: { sourceId: "one" }) { artwork { id } } }`, { id: second });
+    expect(r.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "artwork.sourceId" });
+    const same = await t.admin(`mutation($id: ID!) { updateArtwork(id: $id, artwork: { source: "probe", sourceId: "two" }) { artwork { id } } }`, { id: second });
+    expect(same.errors).toBeUndefined();
+  });
+
   it("should check a cursor against the sort it is used with (BAD_USER_INPUT naming after or before)", async () => {
     const byYear = await t.gql(`{ artworks(first: 2, sort: { field: YEAR }) { pageInfo { endCursor } } }`);
     const yearCursor = byYear.data.artworks.pageInfo.endCursor;
