@@ -25,6 +25,8 @@ import { NodeResolver } from "./graphql/resolvers/node.resolver.ts";
 import { buildVitrineSchema } from "./graphql/schema.ts";
 import { checkHealth, type HealthReport } from "./http/health.ts";
 import { Metrics } from "./http/metrics.ts";
+import { baseUrlOf } from "./http/base-url.ts";
+import { createIiifHandler, IIIF_PREFIX } from "./http/iiif.ts";
 import { createHttpServer } from "./http/server.ts";
 import { ApiKeyService } from "./services/api-key.service.ts";
 import { CatalogueImportService } from "./services/catalogue-import.service.ts";
@@ -37,6 +39,7 @@ import { OnnxImageEncoder } from "./adapters/onnx/onnx-image-encoder.ts";
 import { PrismaImageFetchQueue } from "./adapters/prisma/prisma-image-fetch-queue.ts";
 import { PrismaJobQueue } from "./adapters/prisma/prisma-job-queue.ts";
 import { SharpImagePreprocessor } from "./adapters/sharp/sharp-image-preprocessor.ts";
+import { SharpImageRenderer } from "./adapters/sharp/sharp-image-renderer.ts";
 import { SharpPaletteExtractor } from "./adapters/sharp/sharp-palette-extractor.ts";
 import { MetadataEncoderV1 } from "./encoding/metadata-encoder.v1.ts";
 import { DEFAULT_SIMILARITY_WEIGHTS } from "./encoding/similarity-weights.ts";
@@ -49,6 +52,8 @@ import type { VectorIndex } from "./ports/vector-index.port.ts";
 import { ArtworkEmbedder } from "./services/artwork-embedder.ts";
 import { ArtworkImageService } from "./services/artwork-image.service.ts";
 import { ImageIngestService } from "./services/image-ingest.service.ts";
+import { IiifImageService } from "./services/iiif-image.service.ts";
+import { ArtworkImageResolver } from "./graphql/resolvers/artwork-image.resolver.ts";
 import { SimilarityService } from "./services/similarity.service.ts";
 import { VectorIndexService } from "./services/vector-index.service.ts";
 import { EmbeddingWorker, progressLogger, type WorkerPass } from "./worker/embedding.worker.ts";
@@ -106,6 +111,8 @@ export interface Core {
   /** The outbox of image fetches named by imported rows. */
   readonly imageQueue: ImageFetchQueue;
   readonly imageIngest: ImageIngestService;
+  /** Stored images at the sizes pages ask for (the /iiif/ route). */
+  readonly iiif: IiifImageService;
   readonly similarity: SimilarityService;
   readonly catalogue: CatalogueService;
   readonly apiKeys: ApiKeyService;
@@ -149,6 +156,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const importer = new CatalogueImportService(store, { blobs, maxBytes: config.images.maxBytes });
   const imageQueue = new PrismaImageFetchQueue(db.prisma);
   const imageIngest = new ImageIngestService(store, imageQueue, fetcher, preprocessor, palettes, blobs, config.imageIngest, log);
+  const iiif = new IiifImageService(blobs, new SharpImageRenderer({ maxPixels: config.images.maxPixels }), config.iiif);
 
   let encoder: ImageEncoder | null = options.imageEncoder ?? null;
   let modelProblem: string | null = null;
@@ -186,6 +194,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     images,
     imageQueue,
     imageIngest,
+    iiif,
     similarity,
     catalogue,
     apiKeys,
@@ -227,6 +236,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images)],
     [ArtworkFacetsResolver, new ArtworkFacetsResolver(new ArtworkFacetsService(store))],
     [ProvenanceResearchResolver, new ProvenanceResearchResolver(new ProvenanceResearchService(store))],
+    [ArtworkImageResolver, new ArtworkImageResolver(config.iiif.maxDimension)],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process
@@ -285,10 +295,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const auth = req.headers.authorization;
     const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const principal = bearer ? await apiKeys.authenticate(bearer) : null;
-    return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log };
+    return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log, imageBaseUrl: `${baseUrlOf(req, config.publicUrl)}${IIIF_PREFIX}` };
   };
 
-  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, log });
+  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), log });
   let stopping: Promise<void> | null = null;
 
   return {

@@ -34,3 +34,27 @@ describe("loadConfig: the exact-resize limit", () => {
     expect(() => loadConfig({ VITRINE_IMAGE_EXACT_MAX_PIXELS: "12 MP" })).toThrow(/VITRINE_IMAGE_EXACT_MAX_PIXELS must be an integer/);
   });
 });
+
+describe("loadConfig: CORS", () => {
+  it("allows localhost origins in development only, and the listed origins instead when VITRINE_CORS_ORIGINS is set", () => {
+    expect(loadConfig({}).cors).toMatchObject({ origins: [], localhost: true, credentials: false, maxAgeSeconds: 600 });
+    expect(loadConfig({ NODE_ENV: "production" }).cors).toMatchObject({ origins: [], localhost: false });
+    const listed = loadConfig({ NODE_ENV: "production", VITRINE_CORS_ORIGINS: "https://gallery.example.org, http://localhost:3000/", VITRINE_CORS_CREDENTIALS: "1" }).cors;
+    expect(listed).toMatchObject({ origins: ["https://gallery.example.org", "http://localhost:3000"], localhost: false, credentials: true });
+    expect(loadConfig({ VITRINE_CORS_ORIGINS: "https://gallery.example.org" }).cors.localhost).toBe(false);
+  });
+
+  it("refuses an entry that is not an origin, naming the variable", () => {
+    expect(() => loadConfig({ VITRINE_CORS_ORIGINS: "gallery.example.org" })).toThrow(/VITRINE_CORS_ORIGINS/);
+    expect(() => loadConfig({ VITRINE_CORS_ORIGINS: "https://gallery.example.org/app" })).toThrow(/origin only/);
+  });
+});
+
+describe("loadConfig: images and public URL", () => {
+  it("reads the IIIF limits and the public URL without a trailing slash", () => {
+    expect(loadConfig({}).iiif).toEqual({ maxDimension: 4096, cacheBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ VITRINE_PUBLIC_URL: "https://api.example.org/" }).publicUrl).toBe("https://api.example.org");
+    expect(() => loadConfig({ VITRINE_PUBLIC_URL: "api.example.org" })).toThrow(/VITRINE_PUBLIC_URL/);
+  });
+});

@@ -29,6 +29,28 @@ export interface LimitsConfig {
   readonly maxAliases: number;
   readonly maxBatchOperations: number;
   readonly maxBodyBytes: number;
+  /** Most lexical tokens a query document may hold; graphql-js stops parsing beyond it. */
+  readonly maxTokens: number;
+}
+
+/** Which web pages on other origins may call the API from a browser (CORS). */
+export interface CorsConfig {
+  /** Exact origins allowed, e.g. "https://gallery.example.org". */
+  readonly origins: readonly string[];
+  /** Also allow http://localhost and http://127.0.0.1 on any port (development default). */
+  readonly localhost: boolean;
+  /** Allow cookies and Authorization with credentials: "include" (Access-Control-Allow-Credentials). */
+  readonly credentials: boolean;
+  /** How long a browser may cache a preflight answer, in seconds. */
+  readonly maxAgeSeconds: number;
+}
+
+/** Serving stored images at the sizes a page asks for (IIIF Image API URLs). */
+export interface IiifConfig {
+  /** Largest width or height of a rendered image, in pixels. */
+  readonly maxDimension: number;
+  /** Rendered images kept in memory, in bytes (least recently used dropped first). */
+  readonly cacheBytes: number;
 }
 
 export interface ImageLimitsConfig {
@@ -116,6 +138,10 @@ export interface Config {
   readonly worker: WorkerConfig;
   readonly rowCache: RowCacheConfig;
   readonly embeddedIndex: EmbeddedIndexConfig;
+  readonly cors: CorsConfig;
+  readonly iiif: IiifConfig;
+  /** Base URL clients reach this server at (behind a proxy), for absolute image URLs; undefined: the request's Host. */
+  readonly publicUrl: string | undefined;
   /** Import the bundled demo catalogue when the store is empty. */
   readonly demo: boolean;
   readonly logLevel: string;
@@ -161,6 +187,22 @@ function url(env: Env, name: string): string | undefined {
     throw new ConfigError(`${name} is not a URL: "${raw}".`);
   }
   return raw;
+}
+
+/** VITRINE_CORS_ORIGINS: comma-separated origins (scheme://host[:port], no path). */
+function corsOrigins(env: Env): string[] {
+  return list(env, "VITRINE_CORS_ORIGINS").map((raw) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new ConfigError(`VITRINE_CORS_ORIGINS holds "${raw}", which is not an origin like https://gallery.example.org.`);
+    }
+    if (parsed.origin === "null" || parsed.pathname !== "/" || raw.replace(/\/$/, "") !== parsed.origin) {
+      throw new ConfigError(`VITRINE_CORS_ORIGINS holds "${raw}"; write an origin only (scheme, host and port), e.g. ${parsed.origin}.`);
+    }
+    return parsed.origin;
+  });
 }
 
 /** Reads the configuration from an environment (process.env by default). Throws ConfigError with the variable's name. */
@@ -214,6 +256,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxAliases: int(env, "VITRINE_MAX_ALIASES", 30, 1),
       maxBatchOperations: int(env, "VITRINE_MAX_BATCH", 10, 1),
       maxBodyBytes: int(env, "VITRINE_MAX_BODY_BYTES", 28 * 1024 * 1024, 1024),
+      maxTokens: int(env, "VITRINE_MAX_TOKENS", 10_000, 100),
     },
     worker: {
       pollIntervalMs: int(env, "VITRINE_WORKER_POLL_MS", 1000, 10),
@@ -228,6 +271,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       warm: bool(env, "VITRINE_ROW_CACHE_WARM", !env.DATABASE_URL),
     },
     embeddedIndex: { quantization: oneOf(env, "VITRINE_INDEX_QUANTIZATION", QUANTIZATIONS, "i8") },
+    cors: {
+      origins: corsOrigins(env),
+      localhost: env.VITRINE_CORS_ORIGINS === undefined && nodeEnv === "development",
+      credentials: bool(env, "VITRINE_CORS_CREDENTIALS", false),
+      maxAgeSeconds: int(env, "VITRINE_CORS_MAX_AGE", 600),
+    },
+    iiif: {
+      maxDimension: int(env, "VITRINE_IIIF_MAX_DIMENSION", 4096, 1),
+      cacheBytes: int(env, "VITRINE_IIIF_CACHE_BYTES", 64 * 1024 * 1024),
+    },
+    publicUrl: url(env, "VITRINE_PUBLIC_URL")?.replace(/\/+$/, ""),
     demo: bool(env, "VITRINE_DEMO", true),
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
   };

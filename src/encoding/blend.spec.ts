@@ -218,7 +218,7 @@ describe(reweightQuery.name, () => {
     try {
       attempt();
     } catch (e) {
-      expect((e as InvalidInputError).field).toBe("weights.groups.palette");
+      expect((e as InvalidInputError).field).toBe("weights.palette");
     }
     expect(() => reweightQuery(q, stored, normaliseWeights({ groups: { palette: 0 } }), layout)).not.toThrow();
   });

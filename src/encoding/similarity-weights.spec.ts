@@ -54,12 +54,22 @@ describe(normaliseWeights.name, () => {
   it("should name the field of a negative, NaN or infinite weight", () => {
     expect(fieldOf(() => normaliseWeights({ image: -1 }))).toBe("weights.image");
     expect(fieldOf(() => normaliseWeights({ metadata: Number.NaN }))).toBe("weights.metadata");
-    expect(fieldOf(() => normaliseWeights({ groups: { time: Number.POSITIVE_INFINITY } }))).toBe("weights.groups.time");
-    expect(fieldOf(() => normaliseWeights({ groups: { palette: -0.1 } }))).toBe("weights.groups.palette");
+    expect(fieldOf(() => normaliseWeights({ groups: { time: Number.POSITIVE_INFINITY } }))).toBe("weights.time");
+    expect(fieldOf(() => normaliseWeights({ groups: { palette: -0.1 } }))).toBe("weights.palette");
+  });
+
+  it("should scale the largest finite weights like any others (no overflow to 'both are 0')", () => {
+    const huge = normaliseWeights({ image: Number.MAX_VALUE, metadata: Number.MAX_VALUE, groups: { artist: 1e308, medium: 1e308, time: 0, provenance: 0, size: 0, palette: 0 } });
+    expect(huge.image).toBeCloseTo(0.5, 12);
+    expect(huge.metadata).toBeCloseTo(0.5, 12);
+    expect(huge.groups.artist).toBeCloseTo(0.5, 12);
+    expect(huge.groups.time).toBe(0);
+    const tiny = normaliseWeights({ image: 5e-324, metadata: 0 });
+    expect(tiny.image).toBe(1);
   });
 
   it("should reject all-zero weights at either level", () => {
     expect(fieldOf(() => normaliseWeights({ image: 0, metadata: 0 }))).toBe("weights");
-    expect(fieldOf(() => normaliseWeights({ groups: { artist: 0, medium: 0, time: 0, provenance: 0, size: 0, palette: 0 } }))).toBe("weights.groups");
+    expect(fieldOf(() => normaliseWeights({ groups: { artist: 0, medium: 0, time: 0, provenance: 0, size: 0, palette: 0 } }))).toBe("weights");
   });
 });

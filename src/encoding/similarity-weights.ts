@@ -44,26 +44,29 @@ function checked(value: number | null | undefined, fallback: number, field: stri
 
 /**
  * Fills missing fields from the defaults and scales the top level and the groups each to sum to 1.
- * Throws InvalidInputError naming the field ("weights.image", "weights.groups.artist") for a
- * negative or non-finite weight, "weights" when image and metadata are both 0, and
- * "weights.groups" when every group is 0.
+ * Throws InvalidInputError naming the field as the request holds it ("weights.image",
+ * "weights.artist") for a negative or non-finite weight, and "weights" when image and metadata are
+ * both 0 or every group is 0. Huge weights (up to Number.MAX_VALUE) scale like any others.
  */
 export function normaliseWeights(input: SimilarityWeightsInput | null | undefined = {}, defaults: SimilarityWeights = DEFAULT_SIMILARITY_WEIGHTS): SimilarityWeights {
   const w = input ?? {};
   const image = checked(w.image, defaults.image, "weights.image");
   const metadata = checked(w.metadata, defaults.metadata, "weights.metadata");
-  const top = image + metadata;
+  // scaled by the larger first: two huge weights (1e308 each) would add up to Infinity
+  const topScale = Math.max(image, metadata);
+  const top = topScale > 0 ? image / topScale + metadata / topScale : 0;
   if (!(top > 0)) throw new InvalidInputError("weights", "The image and metadata weights are both 0; give at least one a positive weight.");
   const raw = {} as Record<MetadataGroupName, number>;
   let sum = 0;
   for (const k of METADATA_GROUP_NAMES) {
-    raw[k] = checked(w.groups?.[k], defaults.groups[k], `weights.groups.${k}`);
-    sum += raw[k];
+    raw[k] = checked(w.groups?.[k], defaults.groups[k], weightField(k));
   }
-  if (!(sum > 0)) throw new InvalidInputError("weights.groups", "Every metadata group weight is 0; give at least one group a positive weight.");
+  const groupScale = Math.max(...METADATA_GROUP_NAMES.map((k) => raw[k]));
+  for (const k of METADATA_GROUP_NAMES) sum += groupScale > 0 ? raw[k] / groupScale : 0;
+  if (!(sum > 0)) throw new InvalidInputError("weights", "Every metadata group weight (artist, medium, time, provenance, size, palette) is 0; give at least one group a positive weight.");
   const groups = {} as Record<MetadataGroupName, number>;
-  for (const k of METADATA_GROUP_NAMES) groups[k] = raw[k] / sum;
-  return { image: image / top, metadata: metadata / top, groups };
+  for (const k of METADATA_GROUP_NAMES) groups[k] = raw[k] / groupScale / sum;
+  return { image: image / topScale / top, metadata: metadata / topScale / top, groups };
 }
 
 /** Effective weight of each part: `image`, and `metadata × groups[k]` for each group (they sum to 1). */
@@ -73,7 +76,7 @@ export function partWeights(weights: SimilarityWeights): Readonly<Record<BlendPa
   return out;
 }
 
-/** The input path of a part's weight, for error messages: "weights.image", "weights.groups.time". */
+/** The input path of a part's weight in a request, for error messages: "weights.image", "weights.time". */
 export function weightField(part: BlendPartName): string {
-  return part === "image" ? "weights.image" : `weights.groups.${part}`;
+  return `weights.${part}`;
 }

@@ -9,7 +9,7 @@ import type { Metrics } from "../http/metrics.ts";
 import type { GraphQLContext } from "./context.ts";
 import { createFormatError } from "./errors.ts";
 import { costLimitPlugin } from "./plugins/cost-limit.plugin.ts";
-import { aliasLimitRule } from "./plugins/limits.ts";
+import { afterFragmentChecks, aliasLimitRule, knownOperationTypesRule } from "./plugins/limits.ts";
 import { observabilityPlugin } from "./plugins/observability.plugin.ts";
 
 export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metrics: Metrics, log: Logger): ApolloServer<GraphQLContext> {
@@ -24,7 +24,9 @@ export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metric
     stopOnTerminationSignals: false,
     // compact JSON (Apollo pretty-prints by default): less to write and to send
     stringifyResult: (value) => JSON.stringify(value),
-    validationRules: [depthLimit(limits.maxDepth), aliasLimitRule(limits.maxAliases)],
+    // a document longer than this is refused while it is parsed (deep nesting would overflow the stack)
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [knownOperationTypesRule, afterFragmentChecks([depthLimit(limits.maxDepth), aliasLimitRule(limits.maxAliases)])],
     formatError: createFormatError({ logUnexpected: (err, requestId) => log.error({ err, requestId }, "unexpected error in a resolver") }),
     // no cache-control hints are used; the default plugin would wrap every field's resolver to collect them
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), costLimitPlugin(schema, limits.maxComplexity), observabilityPlugin(metrics)],

@@ -11,4 +11,6 @@ export interface GraphQLContext {
   readonly badCredential: boolean;
   readonly loaders: CatalogueLoaders;
   readonly log: Logger;
+  /** Base of image URLs for this request, e.g. "https://api.example.org/iiif" (VITRINE_PUBLIC_URL or the Host). */
+  readonly imageBaseUrl: string;
 }

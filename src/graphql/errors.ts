@@ -25,7 +25,10 @@ export type ClientErrorCode =
 declare module "graphql" {
   interface GraphQLErrorExtensions {
     code?: ClientErrorCode;
-    /** Input path of the offending value, e.g. "artwork.yearEnd". */
+    /**
+     * Path of the offending value in the client's own request: the argument name, then input fields
+     * and list indices joined with dots ("artwork.artists.0.artistId", "filter.text").
+     */
     field?: string;
     /** The object the request collides with (CONFLICT), e.g. the artist a createArtist would duplicate. */
     existing?: { id: string; internalID: string; name: string };
@@ -48,7 +51,7 @@ function firstViolation(errors: ValidationError[], prefix: string): { field: str
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints) return { field, message: Object.values(e.constraints)[0] };
-    const nested = firstViolation(e.children ?? [], /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : field);
+    const nested = firstViolation(e.children ?? [], field);
     if (nested) return nested;
   }
   return null;

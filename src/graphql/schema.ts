@@ -5,6 +5,7 @@ import { authChecker } from "./auth-checker.ts";
 import { validateArgs } from "./validate-args.ts";
 import { ArtistResolver } from "./resolvers/artist.resolver.ts";
 import { ArtworkAdminResolver } from "./resolvers/artwork-admin.resolver.ts";
+import { ArtworkImageResolver } from "./resolvers/artwork-image.resolver.ts";
 import { ArtworkResolver } from "./resolvers/artwork.resolver.ts";
 import { ArtworkFacetsResolver } from "./resolvers/artwork-facets.resolver.ts";
 import { ProvenanceResearchResolver } from "./resolvers/provenance-research.resolver.ts";
@@ -12,7 +13,7 @@ import { NodeResolver } from "./resolvers/node.resolver.ts";
 import { SimilarityResolver } from "./resolvers/similarity.resolver.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkFacetsResolver, ProvenanceResearchResolver];
+export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkFacetsResolver, ProvenanceResearchResolver, ArtworkImageResolver];
 
 /** Resolver instances by class, built by the composition root. */
 export type ResolverInstances = ReadonlyMap<Function, object>;

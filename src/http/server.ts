@@ -1,15 +1,17 @@
 /**
- * The HTTP front: /graphql (POST, GET for queries, GraphiQL for browsers), /health, /metrics and the
- * GraphiQL assets. Bodies are capped before parsing; batches are capped; every response carries the
+ * The HTTP front: /graphql (POST, GET for queries, GraphiQL for browsers), /iiif/ (images), /health, /metrics and the
+ * GraphiQL assets. CORS headers for the allowed origins (cors.ts) on every route. Bodies are capped before parsing; batches are capped; every response carries the
  * request id (x-request-id) that logs use.
  */
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { Logger } from "pino";
-import type { LimitsConfig } from "../config/config.ts";
+import type { CorsConfig, LimitsConfig } from "../config/config.ts";
 import type { GraphQLContext } from "../graphql/context.ts";
+import { createCorsHandler } from "./cors.ts";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.ts";
+import { IIIF_PREFIX } from "./iiif.ts";
 import type { HealthReport } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -19,6 +21,9 @@ export interface HttpDeps {
   readonly health: () => Promise<HealthReport>;
   readonly metrics: Metrics;
   readonly limits: LimitsConfig;
+  readonly cors: CorsConfig;
+  /** Serves stored images under /iiif/ (iiif.ts). */
+  readonly iiif: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
   readonly log: Logger;
 }
 
@@ -63,6 +68,7 @@ function mb(bytes: number): string {
 
 export function createHttpServer(deps: HttpDeps): http.Server {
   const { apollo, metrics, limits, log } = deps;
+  const applyCors = createCorsHandler(deps.cors);
 
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
@@ -115,10 +121,15 @@ export function createHttpServer(deps: HttpDeps): http.Server {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> {
+    if (await applyCors(req, res)) return "preflight";
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/graphql") {
       await graphql(req, res, url, requestId);
       return "graphql";
+    }
+    if (url.pathname.startsWith(`${IIIF_PREFIX}/`)) {
+      await deps.iiif(req, res, url.pathname);
+      return "iiif";
     }
     if (url.pathname === "/health") {
       const report = await deps.health();

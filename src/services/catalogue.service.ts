@@ -148,6 +148,14 @@ export class CatalogueService {
     if (input.title !== undefined && !input.title?.trim()) throw new InvalidInputError(`${path}.title`, "The title cannot be empty.");
     const [current] = await this.store.artworksByIds([id]);
     if (!current) throw new NotFoundError(`No work with id ${id}.`, "id");
+    if (input.source !== undefined || input.sourceId !== undefined) {
+      const source = input.source ?? current.source;
+      const sourceId = input.sourceId ?? current.sourceId;
+      const holder = await this.store.findArtworkIdBySource(source, sourceId);
+      if (holder && holder !== id) {
+        throw new ConflictError(`Another work already has source "${source}" and sourceId "${sourceId}"; each pair names one work.`, `${path}.${input.sourceId !== undefined ? "sourceId" : "source"}`);
+      }
+    }
     const write = await this.toWrite(input, current, path);
     const changesVector =
       write.artists !== undefined || write.provenance !== undefined || VECTOR_FIELDS.some((k) => k in write.fields && write.fields[k] !== current[k]);
@@ -297,19 +305,19 @@ export class CatalogueService {
       const ids = input.artists.map((a) => a.artistId);
       const seen = new Set<string>();
       ids.forEach((id, i) => {
-        if (seen.has(id)) throw new InvalidInputError(`${path}.artists[${i}].artistId`, "The same artist is credited twice; give one credit with a combined role.");
+        if (seen.has(id)) throw new InvalidInputError(`${path}.artists.${i}.artistId`, "The same artist is credited twice; give one credit with a combined role.");
         seen.add(id);
       });
       const missing = new Set(await this.store.missingArtistIds(ids));
       const bad = ids.findIndex((id) => missing.has(id));
       if (bad >= 0) {
-        throw new InvalidInputError(`${path}.artists[${bad}].artistId`, `No artist with id ${ids[bad]}; create the artist first (createArtist) or pick one from \`artists\`.`);
+        throw new InvalidInputError(`${path}.artists.${bad}.artistId`, `No artist with id ${ids[bad]}; create the artist first (createArtist) or pick one from \`artists\`.`);
       }
     }
     input.provenance?.forEach((p, i) => {
-      if (!p.text?.trim()) throw new InvalidInputError(`${path}.provenance[${i}].text`, "Each provenance entry needs its text as written by the cataloguer.");
+      if (!p.text?.trim()) throw new InvalidInputError(`${path}.provenance.${i}.text`, "Each provenance entry needs its text as written by the cataloguer.");
       if (p.yearStart != null && p.yearEnd != null && p.yearEnd < p.yearStart) {
-        throw new InvalidInputError(`${path}.provenance[${i}].yearEnd`, `The entry ends (${p.yearEnd}) before it starts (${p.yearStart}).`);
+        throw new InvalidInputError(`${path}.provenance.${i}.yearEnd`, `The entry ends (${p.yearEnd}) before it starts (${p.yearStart}).`);
       }
     });
     return {

@@ -91,6 +91,11 @@ export interface SimilarityLimits {
 }
 
 const CANDIDATE_FACTOR = 4;
+/**
+ * Extra hits asked of the index beyond k: a work deleted in the last moments keeps its vector until
+ * the worker removes it, and is dropped from results at read time (dropDeleted).
+ */
+const DELETED_MARGIN = 4;
 /** Works around the query work (stored weights) also ranked when query-time weights are given. */
 const STORED_NEIGHBOURHOOD = 40;
 
@@ -138,8 +143,12 @@ export class SimilarityService {
       // only when parts or MMR need them
       const vectors = plan.explain || plan.diversity > 0;
       const near = await this.index.searchNear(plan.collection, { id: artworkId, k: plan.wide, filter: plan.filter, withVectors: vectors });
-      if (near && !vectors) return this.asFound(near.hits);
-      if (near) return this.finish(near.vector, withStoredVectors(near.hits), options.k, plan);
+      if (near) {
+        // the index may still hold the vector of a work deleted a moment ago
+        await this.requireWorks([artworkId], () => "id");
+        const hits = await this.dropDeleted(near.hits);
+        return vectors ? this.finish(near.vector, withStoredVectors(hits), options.k, plan) : this.asFound(hits, options.k);
+      }
     }
     const [vector] = await this.vectorsOf([artworkId], "id");
     if (options.weights && !options.groupByArtist) return this.rankReweighted(vector, options, artworkId, plan);
@@ -161,7 +170,7 @@ export class SimilarityService {
       this.index.search(plan.collection, { vector: query, k: plan.wide, ...common }),
       this.index.search(plan.collection, { vector: stored, k: around, ...common }),
     ]);
-    const points = withStoredVectors([...new Map([...own, ...near].map((h) => [h.id, h])).values()]);
+    const points = withStoredVectors(await this.dropDeleted([...new Map([...own, ...near].map((h) => [h.id, h])).values()]));
     const ranked = points.map((p) => ({ ...p, score: dotSlice(query, p.vector) })).sort((a, b) => b.score - a.score);
     return this.finish(query, ranked, options.k, plan);
   }
@@ -194,7 +203,7 @@ export class SimilarityService {
     if (options.positive.length === 0) throw new InvalidInputError("positive", "Give at least one liked work.");
     if (options.positive.length + (options.negative?.length ?? 0) > 50) throw new InvalidInputError("positive", "Give at most 50 liked and disliked works together.");
     // liked and disliked works' vectors in one call to the index
-    const examples = await this.vectorsOf([...options.positive, ...(options.negative ?? [])], (i) => (i < options.positive.length ? "positive" : "negative"));
+    const examples = await this.vectorsOf([...options.positive, ...(options.negative ?? [])], (i) => (i < options.positive.length ? `positive.${i}` : `negative.${i - options.positive.length}`));
     const positives = examples.slice(0, options.positive.length).map((v) => this.weighted(v, options.weights));
     const negatives = examples.slice(options.positive.length).map((v) => this.weighted(v, options.weights));
     const excludeIds = [...options.positive, ...(options.negative ?? []), ...(options.excludeArtworkIds ?? [])];
@@ -203,7 +212,8 @@ export class SimilarityService {
       mediumNone: options.excludeMediumCategories,
     });
     const collection = this.target.readCollection();
-    const hits = await this.index.recommend(collection, { positive: positives, negative: negatives, strategy: options.strategy, k: options.k, filter, excludeIds, withVectors: true });
+    const found = await this.index.recommend(collection, { positive: positives, negative: negatives, strategy: options.strategy, k: options.k + DELETED_MARGIN, filter, excludeIds, withVectors: true });
+    const hits = (await this.dropDeleted(found)).slice(0, options.k);
     const query = options.strategy === "AVERAGE_VECTOR" ? averageQuery(positives, negatives) : null;
     const { layout, versionKey } = this.target.readView();
     const scored = withStoredVectors(hits).map((p) => {
@@ -237,7 +247,7 @@ export class SimilarityService {
     const hits = options.groupByArtist
       ? (await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
       : await this.index.search(collection, { vector: query, k: wide, filter, excludeIds, withVectors: true });
-    return this.finish(query, withStoredVectors(hits), options.k, { diversity, explain });
+    return this.finish(query, withStoredVectors(await this.dropDeleted(hits)), options.k, { diversity, explain });
   }
 
   /** Checks the options and works out the plan. */
@@ -246,7 +256,7 @@ export class SimilarityService {
     const diversity = options.diversity ?? 0;
     if (!(diversity >= 0 && diversity <= 1)) throw new InvalidInputError("diversity", `\`diversity\` must be between 0 and 1; got ${diversity}.`);
     const filter = await this.vectorFilter(options.filter ?? {}, {});
-    const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k;
+    const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k + DELETED_MARGIN;
     return { collection: this.target.readCollection(), filter, wide, diversity, explain: options.explain ?? true };
   }
 
@@ -270,8 +280,8 @@ export class SimilarityService {
   }
 
   /** Hits as the index ranked and scored them (cosines to a unit query: the same scores `finish` gives), without parts. */
-  private asFound(hits: readonly VectorHit[]): SimilarResult {
-    return { hits: hits.map((h) => ({ artworkId: h.id, score: h.score, parts: null })), embeddingVersion: this.target.readView().versionKey };
+  private asFound(hits: readonly VectorHit[], k: number): SimilarResult {
+    return { hits: hits.slice(0, k).map((h) => ({ artworkId: h.id, score: h.score, parts: null })), embeddingVersion: this.target.readView().versionKey };
   }
 
   /**
@@ -281,7 +291,8 @@ export class SimilarityService {
    */
   private async vectorsOf(ids: readonly string[], field: string | ((position: number) => string)): Promise<Float32Array[]> {
     if (ids.length === 0) return [];
-    const points = await this.index.get(this.target.readCollection(), ids);
+    // the catalogue decides what exists: a deleted work's vector may linger in the index for a moment
+    const [points] = await Promise.all([this.index.get(this.target.readCollection(), ids), this.requireWorks(ids, typeof field === "string" ? () => field : field)]);
     const found = new Map(points.map((p) => [p.id, p.vector]));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {
@@ -295,7 +306,21 @@ export class SimilarityService {
     return ids.map((id) => found.get(id) as Float32Array);
   }
 
-  /** The catalogue filter in index terms; text and provenance conditions are resolved to ids in the catalogue first. */
+  /** NOT_FOUND (naming the field of the id's position) unless every work is in the catalogue. */
+  private async requireWorks(ids: readonly string[], field: (position: number) => string): Promise<void> {
+    const rows = await this.store.artworksByIds(ids);
+    const gone = rows.findIndex((r) => r === null);
+    if (gone >= 0) throw new NotFoundError(`No work with id ${ids[gone]}.`, field(gone));
+  }
+
+  /** Hits whose works are still in the catalogue (deleted works are filtered at read time), in order. */
+  private async dropDeleted<T extends { readonly id: string }>(hits: readonly T[]): Promise<T[]> {
+    if (hits.length === 0) return [];
+    const rows = await this.store.artworksByIds(hits.map((h) => h.id));
+    return hits.filter((_, i) => rows[i] !== null);
+  }
+
+    /** The catalogue filter in index terms; text and provenance conditions are resolved to ids in the catalogue first. */
   private async vectorFilter(
     filter: ArtworkFilter,
     extra: { artistKeysNone?: readonly string[]; mediumNone?: readonly string[] },

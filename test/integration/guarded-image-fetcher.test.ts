@@ -26,6 +26,7 @@ describe(GuardedImageFetcher.name, () => {
       if (req.url === "/img") return res.end(Buffer.alloc(500, 1));
       if (req.url === "/big") return res.end(Buffer.alloc(5000, 1));
       if (req.url === "/redirect-to-ip") return res.writeHead(302, { location: `http://127.0.0.1:${port}/img` }).end();
+      if (req.url?.startsWith("/redirect-to?")) return res.writeHead(302, { location: decodeURIComponent(req.url.slice("/redirect-to?".length)) }).end();
       if (req.url === "/redirect-local") return res.writeHead(302, { location: `/img` }).end();
       if (req.url === "/slow") return; // never answers
       res.writeHead(404).end();
@@ -65,6 +66,27 @@ describe(GuardedImageFetcher.name, () => {
     expect((await f.fetch(`http://localhost:${port}/img`, "image.url")).length).toBe(500);
     expect(await codeOf(f.fetch(`http://localhost:${port}/redirect-to-ip`, "image.url"))).toBe("BAD_USER_INPUT");
     await f.close();
+  });
+
+  it("should hold an allow-listed address to its port, also across redirects", async () => {
+    const other = http.createServer((_req, res) => res.end(Buffer.alloc(300, 2)));
+    await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+    const otherPort = (other.address() as AddressInfo).port;
+    const f = new GuardedImageFetcher({ ...limits, fetchAllowList: [`127.0.0.1:${port}`, `localhost:${port}`] });
+    expect((await f.fetch(`http://127.0.0.1:${port}/img`, "image.url")).length).toBe(500);
+    expect((await f.fetch(`http://localhost:${port}/img`, "image.url")).length).toBe(500);
+    // the same hosts on another port: refused, directly and as a redirect's target
+    expect(await codeOf(f.fetch(`http://127.0.0.1:${otherPort}/img`, "image.url"))).toBe("BAD_USER_INPUT");
+    expect(await codeOf(f.fetch(`http://localhost:${otherPort}/img`, "image.url"))).toBe("BAD_USER_INPUT");
+    const hop = `http://127.0.0.1:${port}/redirect-to?${encodeURIComponent(`http://127.0.0.1:${otherPort}/img`)}`;
+    expect(await codeOf(f.fetch(hop, "image.url"))).toBe("BAD_USER_INPUT");
+    await f.close();
+    // without a port the entry allows every port of the host, as before
+    const any = new GuardedImageFetcher({ ...limits, fetchAllowList: ["127.0.0.1"] });
+    expect((await any.fetch(hop, "image.url")).length).toBe(300);
+    await any.close();
+    other.closeAllConnections();
+    other.close();
   });
 
   it("should stop at the size cap and at the timeout", async () => {

@@ -1,4 +1,7 @@
-/** Starts a real vitrine server (HTTP on a free port) on a store of the given kind, with helpers to query it. */
+/**
+ * Starts a real vitrine server (HTTP on a free port) on a store of the given kind, with helpers to
+ * query it. `gql` also checks every error's extensions.field against its request (error-paths.ts).
+ */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +9,7 @@ import { pino } from "pino";
 import { loadConfig, type Config } from "../../src/config/config.ts";
 import { createApp, type App } from "../../src/main.ts";
 import { freshPostgresDatabase, type StoreKind } from "./databases.ts";
+import { fieldProblem } from "./error-paths.ts";
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -72,6 +76,11 @@ export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}
     });
     const raw = await res.text();
     const body = JSON.parse(raw);
+    // the error contract: every extensions.field is a path in this request (error-paths.ts)
+    for (const e of body.errors ?? []) {
+      const problem = fieldProblem(query, variables, undefined, e);
+      if (problem) throw new Error(`Error contract broken by "${e.message}": ${problem}.`);
+    }
     return { status: res.status, data: body.data, errors: body.errors, raw };
   }
 

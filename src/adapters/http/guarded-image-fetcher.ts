@@ -13,21 +13,47 @@ import { InvalidInputError, PayloadTooLargeError, UnavailableError } from "../..
 import { ImageFetchError, isTransientStatus, type ImageSource } from "../../ports/image-source.port.ts";
 
 const MAX_REDIRECTS = 3;
+/** Connection pools kept (one per port fetched from). */
+const MAX_AGENTS = 16;
 
-type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+/** An allowed address range, and the one port it is allowed on (null: any port). */
+type Range = { readonly net: ipaddr.IPv4 | ipaddr.IPv6; readonly bits: number; readonly port: number | null };
 
-/** Allow-list entries: CIDR ranges ("10.0.0.0/8"), single addresses, or host names. */
-function parseAllowList(entries: readonly string[]): { ranges: Range[]; hosts: Set<string> } {
+/** Allowed host names, each with the ports it is allowed on (null: any port). */
+type Hosts = Map<string, Set<number | null>>;
+
+/**
+ * Allow-list entries: CIDR ranges ("10.0.0.0/8"), single addresses ("127.0.0.1", "[::1]"), or host
+ * names, each optionally with the one port it may be reached on ("127.0.0.1:8080", "images.lan:443",
+ * "[::1]:8080"): with a port, a URL (or a redirect) to another port of that host is refused.
+ */
+export function parseAllowList(entries: readonly string[]): { ranges: Range[]; hosts: Hosts } {
   const ranges: Range[] = [];
-  const hosts = new Set<string>();
-  for (const e of entries) {
-    if (e.includes("/")) ranges.push(ipaddr.parseCIDR(e));
-    else if (ipaddr.isValid(e)) {
-      const a = ipaddr.parse(e);
-      ranges.push([a, a.kind() === "ipv4" ? 32 : 128]);
-    } else hosts.add(e.toLowerCase());
+  const hosts: Hosts = new Map();
+  for (const entry of entries) {
+    const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry);
+    const hostPort = /^([^:]+):(\d{1,5})$/.exec(entry);
+    // a bare IPv6 address or range ("fc00::/7") holds colons and has no port
+    const [host, rawPort] = bracketed ? [bracketed[1], bracketed[2]] : hostPort ? [hostPort[1], hostPort[2]] : [entry, undefined];
+    const port = rawPort === undefined ? null : Number(rawPort);
+    if (port !== null && (port < 1 || port > 65535)) throw new Error(`Allow-list entry "${entry}" has a port outside 1-65535.`);
+    if (host.includes("/")) {
+      const [net, bits] = ipaddr.parseCIDR(host);
+      ranges.push({ net, bits, port });
+    } else if (ipaddr.isValid(host)) {
+      const net = ipaddr.parse(host);
+      ranges.push({ net, bits: net.kind() === "ipv4" ? 32 : 128, port });
+    } else {
+      const name = host.toLowerCase();
+      hosts.set(name, (hosts.get(name) ?? new Set()).add(port));
+    }
   }
   return { ranges, hosts };
+}
+
+/** The port a URL connects to. */
+function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
 }
 
 /** True when an address is on the public internet (ipaddr.js range "unicast"). */
@@ -38,20 +64,32 @@ export function isPublicAddress(address: string): boolean {
 }
 
 export class GuardedImageFetcher implements ImageSource {
-  private readonly allow: { ranges: Range[]; hosts: Set<string> };
-  private readonly agent: Agent;
+  private readonly allow: { ranges: Range[]; hosts: Hosts };
+  /** One connection pool per port: the address check at connect time knows the port it allows. */
+  private readonly agents = new Map<number, Agent>();
 
   constructor(private readonly limits: ImageLimitsConfig) {
     this.allow = parseAllowList(limits.fetchAllowList);
-    this.agent = new Agent({
+  }
+
+  /** The pool for a port (the least recently created one closed beyond MAX_AGENTS). */
+  private agentFor(port: number): Agent {
+    const known = this.agents.get(port);
+    if (known) return known;
+    if (this.agents.size >= MAX_AGENTS) {
+      const [oldPort, oldest] = this.agents.entries().next().value as [number, Agent];
+      this.agents.delete(oldPort);
+      void oldest.close();
+    }
+    const agent = new Agent({
       connect: {
-        timeout: limits.fetchTimeoutMs,
+        timeout: this.limits.fetchTimeoutMs,
         // checked where the socket is opened, so the address used is the address checked
         lookup: (hostname, options, callback) => {
           dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
             if (err) return callback(err, "", 4);
             const list = addresses as unknown as LookupAddress[];
-            const blocked = list.find((a) => !this.addressAllowed(hostname, a.address));
+            const blocked = list.find((a) => !this.addressAllowed(hostname, a.address, port));
             if (blocked) return callback(Object.assign(new Error("blocked address"), { code: "EBLOCKED" }), "", 4);
             if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
             return callback(null, list[0].address, list[0].family);
@@ -59,13 +97,16 @@ export class GuardedImageFetcher implements ImageSource {
         },
       },
     });
+    this.agents.set(port, agent);
+    return agent;
   }
 
-  private addressAllowed(hostname: string, address: string): boolean {
-    if (this.allow.hosts.has(hostname.toLowerCase())) return true;
+  private addressAllowed(hostname: string, address: string, port: number): boolean {
+    const ports = this.allow.hosts.get(hostname.toLowerCase());
+    if (ports && (ports.has(null) || ports.has(port))) return true;
     let a = ipaddr.parse(address);
     if (a.kind() === "ipv6" && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
-    if (this.allow.ranges.some(([net, bits]) => net.kind() === a.kind() && a.match(net, bits))) return true;
+    if (this.allow.ranges.some((r) => r.net.kind() === a.kind() && a.match(r.net, r.bits) && (r.port === null || r.port === port))) return true;
     return isPublicAddress(address);
   }
 
@@ -75,10 +116,11 @@ export class GuardedImageFetcher implements ImageSource {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       // a literal IP host never goes through lookup: check it here
       const host = url.hostname.replace(/^\[|\]$/g, "");
-      if (ipaddr.isValid(host) && !this.addressAllowed(host, host)) throw this.blocked(field);
+      const port = portOf(url);
+      if (ipaddr.isValid(host) && !this.addressAllowed(host, host, port)) throw this.blocked(field);
       let res;
       try {
-        res = await request(url, { dispatcher: this.agent, method: "GET", signal: deadline, headers: { accept: "image/*" }, maxRedirections: 0 } as never);
+        res = await request(url, { dispatcher: this.agentFor(port), method: "GET", signal: deadline, headers: { accept: "image/*" }, maxRedirections: 0 } as never);
       } catch (e) {
         throw this.failure(e, rawUrl, field);
       }
@@ -123,8 +165,10 @@ export class GuardedImageFetcher implements ImageSource {
     throw new InvalidInputError(field, `The image URL redirected more than ${MAX_REDIRECTS} times.`);
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    const agents = [...this.agents.values()];
+    this.agents.clear();
+    await Promise.all(agents.map((a) => a.close()));
   }
 
   private checkUrl(raw: string, field: string): URL {

@@ -11,7 +11,7 @@ import { ImageInput } from "../types/similarity.types.ts";
 
 function decodeCredits(input: ArtworkInput): ArtworkInput {
   return input.artists
-    ? { ...input, artists: input.artists.map((a, i) => ({ ...a, artistId: expectId(a.artistId, "Artist", `artwork.artists[${i}].artistId`) })) }
+    ? { ...input, artists: input.artists.map((a, i) => ({ ...a, artistId: expectId(a.artistId, "Artist", `artwork.artists.${i}.artistId`) })) }
     : input;
 }
 

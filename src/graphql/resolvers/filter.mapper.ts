@@ -7,7 +7,7 @@ export function toArtworkFilter(f: ArtworkFilter | undefined | null, path: strin
   if (!f) return {};
   return {
     text: f.text ?? undefined,
-    artistIds: f.artistIds?.map((id, i) => expectId(id, "Artist", `${path}.artistIds[${i}]`)),
+    artistIds: f.artistIds?.map((id, i) => expectId(id, "Artist", `${path}.artistIds.${i}`)),
     mediumCategories: f.mediumCategories ?? undefined,
     departments: f.departments ?? undefined,
     yearFrom: f.yearFrom ?? undefined,

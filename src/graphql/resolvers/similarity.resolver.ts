@@ -1,7 +1,7 @@
 /** Similar works, search by image, recommendations and pair explanations; delegates to SimilarityService. */
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Info, Int, Query, Resolver } from "type-graphql";
-import { Max, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, Max, Min, ValidateNested } from "class-validator";
 import type { ScoreParts } from "../../encoding/blend.ts";
 import type { SimilarityWeightsInput } from "../../encoding/similarity-weights.ts";
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
@@ -10,6 +10,7 @@ import type { GraphQLContext } from "../context.ts";
 import { expectId } from "../relay.ts";
 import { selects } from "../selection.ts";
 import { ArtworkFilter } from "../types/artwork-filter.input.ts";
+import { MAX_EXAMPLES } from "../types/list-limits.ts";
 import {
   ImageInput,
   RecommendationExclusions,
@@ -59,10 +60,12 @@ class SearchByImageArgs extends TopKArgs {
 
 @ArgsType()
 class RecommendationsArgs {
-  @Field(() => [ID], { description: "Works the visitor liked (at least one)." })
+  @Field(() => [ID], { description: `Works the visitor liked: at least one, at most ${MAX_EXAMPLES} together with \`negative\`.` })
+  @ArrayMaxSize(MAX_EXAMPLES)
   positive!: string[];
 
-  @Field(() => [ID], { nullable: true, description: "Works the visitor disliked; results move away from them." })
+  @Field(() => [ID], { nullable: true, description: `Works the visitor disliked; results move away from them. At most ${MAX_EXAMPLES} together with \`positive\`.` })
+  @ArrayMaxSize(MAX_EXAMPLES)
   negative?: string[];
 
   @Field(() => RecommendationExclusions, { nullable: true, description: "Artists, categories or works never to recommend." })
@@ -152,11 +155,11 @@ export class SimilarityResolver {
   })
   async recommendations(@Args() args: RecommendationsArgs, @Ctx() ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
     const result = await this.similarity.recommend({
-      positive: args.positive.map((id, i) => expectId(id, "Artwork", `positive[${i}]`)),
-      negative: args.negative?.map((id, i) => expectId(id, "Artwork", `negative[${i}]`)),
-      excludeArtistIds: args.exclude?.artistIds?.map((id, i) => expectId(id, "Artist", `exclude.artistIds[${i}]`)),
+      positive: args.positive.map((id, i) => expectId(id, "Artwork", `positive.${i}`)),
+      negative: args.negative?.map((id, i) => expectId(id, "Artwork", `negative.${i}`)),
+      excludeArtistIds: args.exclude?.artistIds?.map((id, i) => expectId(id, "Artist", `exclude.artistIds.${i}`)),
       excludeMediumCategories: args.exclude?.mediumCategories,
-      excludeArtworkIds: args.exclude?.artworkIds?.map((id, i) => expectId(id, "Artwork", `exclude.artworkIds[${i}]`)),
+      excludeArtworkIds: args.exclude?.artworkIds?.map((id, i) => expectId(id, "Artwork", `exclude.artworkIds.${i}`)),
       strategy: args.strategy,
       k: args.first,
       filter: toArtworkFilter(args.filter, "filter"),

@@ -1,4 +1,5 @@
-import { MaxLength } from "class-validator";
+import { ArrayMaxSize, MaxLength } from "class-validator";
+import { MAX_LIST_ITEMS } from "./list-limits.ts";
 import { Field, InputType } from "type-graphql";
 
 @InputType({ description: "Narrows a list of artists; all given conditions must hold." })
@@ -7,6 +8,8 @@ export class ArtistFilter {
   @MaxLength(200)
   name?: string;
 
-  @Field(() => [String], { nullable: true, description: "Only artists of one of these nationalities, e.g. \"American\"." })
+  @Field(() => [String], { nullable: true, description: `Only artists of one of these nationalities, e.g. "American". At most ${MAX_LIST_ITEMS}, each up to 200 characters.` })
+  @ArrayMaxSize(MAX_LIST_ITEMS)
+  @MaxLength(200, { each: true })
   nationalities?: string[];
 }

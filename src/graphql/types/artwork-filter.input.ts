@@ -1,5 +1,6 @@
-import { MaxLength, ValidateNested } from "class-validator";
+import { ArrayMaxSize, MaxLength, ValidateNested } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
+import { MAX_IDS, MAX_LIST_ITEMS } from "./list-limits.ts";
 import { MediumCategory } from "./medium-category.enum.ts";
 import { ProvenanceFilter } from "./provenance-filter.input.ts";
 
@@ -13,13 +14,17 @@ export class ArtworkFilter {
   @MaxLength(200)
   text?: string;
 
-  @Field(() => [ID], { nullable: true, description: "Only works credited to one of these artists (Artist ids)." })
+  @Field(() => [ID], { nullable: true, description: `Only works credited to one of these artists (Artist ids). At most ${MAX_IDS}.` })
+  @ArrayMaxSize(MAX_IDS)
   artistIds?: string[];
 
-  @Field(() => [MediumCategory], { nullable: true, description: "Only works in one of these medium categories." })
+  @Field(() => [MediumCategory], { nullable: true, description: `Only works in one of these medium categories. At most ${MAX_LIST_ITEMS}.` })
+  @ArrayMaxSize(MAX_LIST_ITEMS)
   mediumCategories?: MediumCategory[];
 
-  @Field(() => [String], { nullable: true, description: "Only works held by one of these departments, e.g. \"Fine Arts\"." })
+  @Field(() => [String], { nullable: true, description: `Only works held by one of these departments, e.g. "Fine Arts". At most ${MAX_LIST_ITEMS}, each up to 200 characters.` })
+  @ArrayMaxSize(MAX_LIST_ITEMS)
+  @MaxLength(200, { each: true })
   departments?: string[];
 
   @Field(() => Int, { nullable: true, description: "Only works whose date range reaches this year or later (negative for BCE)." })

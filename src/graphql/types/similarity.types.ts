@@ -1,7 +1,8 @@
 /** Inputs and outputs of the similarity queries: weights, image input, exclusions, scored edges. */
-import { MaxLength, Min } from "class-validator";
+import { ArrayMaxSize, MaxLength, Min } from "class-validator";
 import { Field, Float, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { Artwork } from "./artwork.type.ts";
+import { MAX_IDS, MAX_LIST_ITEMS } from "./list-limits.ts";
 import { MediumCategory } from "./medium-category.enum.ts";
 
 @InputType({ description: "How much each part counts in a similarity score. `image` and `metadata` are scaled to sum to 1; left out, the defaults (0.5 each)." })
@@ -167,13 +168,16 @@ export class ImageInput {
 
 @InputType({ description: "What recommendations must steer away from." })
 export class RecommendationExclusions {
-  @Field(() => [ID], { nullable: true, description: "Leave out works by these artists." })
+  @Field(() => [ID], { nullable: true, description: `Leave out works by these artists. At most ${MAX_IDS}.` })
+  @ArrayMaxSize(MAX_IDS)
   artistIds?: string[];
 
-  @Field(() => [MediumCategory], { nullable: true, description: "Leave out works in these medium categories." })
+  @Field(() => [MediumCategory], { nullable: true, description: `Leave out works in these medium categories. At most ${MAX_LIST_ITEMS}.` })
+  @ArrayMaxSize(MAX_LIST_ITEMS)
   mediumCategories?: MediumCategory[];
 
-  @Field(() => [ID], { nullable: true, description: "Leave out these works." })
+  @Field(() => [ID], { nullable: true, description: `Leave out these works. At most ${MAX_IDS}.` })
+  @ArrayMaxSize(MAX_IDS)
   artworkIds?: string[];
 }
 
