@@ -1,5 +1,6 @@
 # The vitrine image for docker-compose.yml (api and worker). Model weights are not baked in.
-FROM node:20-bookworm-slim
+# Node 22: usearch and @qdrant/js-client-rest declare node >= 22 (package.json engines)
+FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json .npmrc ./

@@ -41,20 +41,3 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
-/**
- * The AVERAGE_VECTOR recommendation query (Qdrant's definition): avg(positive) + (avg(positive) −
- * avg(negative)), or avg(positive) without negatives.
- */
-export function averageQuery(positive: readonly Float32Array[], negative: readonly Float32Array[]): Float32Array {
-  const d = positive[0].length;
-  const avg = (vs: readonly Float32Array[]) => {
-    const out = new Float32Array(d);
-    for (const v of vs) for (let i = 0; i < d; i++) out[i] += v[i] / vs.length;
-    return out;
-  };
-  const pos = avg(positive);
-  if (negative.length === 0) return pos;
-  const neg = avg(negative);
-  for (let i = 0; i < d; i++) pos[i] = 2 * pos[i] - neg[i];
-  return pos;
-}

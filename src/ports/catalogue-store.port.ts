@@ -169,9 +169,12 @@ export interface CatalogueStore {
    */
   worksSharingOwners(id: string, limit: number): Promise<SharedOwnersRow[]>;
 
-  /** Creates a work and its outbox job in one transaction; returns the new id. */
+  /** Creates a work and its outbox job in one transaction; returns the new id. Another work with the source id: ConflictError at "sourceId". */
   createArtwork(write: ArtworkWrite & { source: string; sourceId: string }): Promise<string>;
-  /** Updates a work; enqueues a job in the same transaction when `reembed` is given. Returns false when the work does not exist. */
+  /**
+   * Updates a work; enqueues a job in the same transaction when `reembed` is given. Returns false when
+   * the work does not exist. A source/sourceId change into another work's: ConflictError at the field changed.
+   */
   updateArtwork(id: string, write: ArtworkWrite, reembed: EmbeddingReason | null): Promise<boolean>;
   /** Deletes a work and enqueues the removal of its vector in the same transaction. */
   deleteArtwork(id: string): Promise<boolean>;

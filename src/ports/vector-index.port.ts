@@ -102,7 +102,8 @@ export type RecommendStrategy = "AVERAGE_VECTOR" | "BEST_SCORE";
  * - AVERAGE_VECTOR: one search with avg(positive) + (avg(positive) − avg(negative)) (just avg(positive)
  *   without negatives); scores are cosines to that query.
  * - BEST_SCORE: each candidate is compared with every example; its score is its best positive
- *   similarity when that beats its best negative one, else −(best negative)².
+ *   similarity when that beats its best negative one, else −(best negative)² (Qdrant's documented
+ *   best_score; both formulas live in encoding/scores.ts, which the adapters use).
  */
 export interface RecommendQuery {
   readonly positive: readonly Float32Array[];

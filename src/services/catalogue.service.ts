@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { isNameDerivedKey, matchArtist, nameDerivedKey } from "../domain/artist-identity.ts";
 import type { Artist } from "../domain/artwork.ts";
-import { ConflictError, InvalidInputError, NotFoundError } from "../domain/errors.ts";
+import { ConflictError, InvalidInputError, NotFoundError, isDomainError } from "../domain/errors.ts";
 import type {
   ArtistFilter,
   ArtistWrite,
@@ -141,7 +141,10 @@ export class CatalogueService {
     if (await this.store.findArtworkIdBySource(source, sourceId)) {
       throw new ConflictError(`A work with source "${source}" and sourceId "${sourceId}" already exists; update it instead.`, `${path}.sourceId`);
     }
-    return this.store.createArtwork({ ...write, source, sourceId });
+    // two requests may race past the check: the store's unique constraint decides (ConflictError at "sourceId")
+    return this.store.createArtwork({ ...write, source, sourceId }).catch((e: unknown) => {
+      throw isDomainError(e) && e.field ? e.atField(`${path}.${e.field}`) : e;
+    });
   }
 
   async updateArtwork(id: string, input: ArtworkInput, path = "artwork"): Promise<void> {
@@ -159,7 +162,9 @@ export class CatalogueService {
     const write = await this.toWrite(input, current, path);
     const changesVector =
       write.artists !== undefined || write.provenance !== undefined || VECTOR_FIELDS.some((k) => k in write.fields && write.fields[k] !== current[k]);
-    const ok = await this.store.updateArtwork(id, write, changesVector ? "UPDATED" : null);
+    const ok = await this.store.updateArtwork(id, write, changesVector ? "UPDATED" : null).catch((e: unknown) => {
+      throw isDomainError(e) && e.field ? e.atField(`${path}.${e.field}`) : e;
+    });
     if (!ok) throw new NotFoundError(`No work with id ${id}.`, "id");
   }
 

@@ -1,15 +1,18 @@
 /**
- * Similar works, search by image, recommendations and explanations, over the VectorIndex port. Scores
- * are dot products of blended vectors, split into parts that add up to them (encoding/blend.ts);
- * query-time weights rescale the query's parts (query scaling), and similar works under such weights
- * also rank the work's stored-weight neighbourhood by that score (see BENCHMARKS.md for the recall).
+ * Similar works, search by image, recommendations and explanations, over the VectorIndex port. Every
+ * score is one of encoding/scores.ts's quantities, split into parts that add up to it: the cosine of
+ * the two works' vectors blended with the request's weights (the index's when none are given), and
+ * for recommendations Qdrant's AVERAGE_VECTOR or BEST_SCORE over those. Query-time weights rescale the
+ * query's parts for the index search (query scaling); the hits are then scored and ranked by the
+ * weighted cosine, and similar works under such weights also rank the work's stored-weight
+ * neighbourhood (see BENCHMARKS.md for the recall).
  */
 import type { Artwork } from "../domain/artwork.ts";
 import { InvalidInputError, NotFoundError, isDomainError } from "../domain/errors.ts";
 import { resolveRegion } from "../domain/image-region.ts";
-import { explain, reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
+import { reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
 import { maximalMarginalRelevance } from "../encoding/mmr.ts";
-import { averageQuery, dotSlice } from "../encoding/normalise.ts";
+import { averageQuery, bestScoreParts, cosineParts, weightedCosineParts } from "../encoding/scores.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
 import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { ImageCropper } from "../ports/image-cropper.port.ts";
@@ -99,7 +102,10 @@ const DELETED_MARGIN = 4;
 /** Works around the query work (stored weights) also ranked when query-time weights are given. */
 const STORED_NEIGHBOURHOOD = 40;
 
-/** A candidate with its stored vector, and its dot product with the query when already worked out. */
+/** A candidate's score and its parts (encoding/scores.ts), from its stored vector. */
+type Scorer = (vector: Float32Array) => ScoreParts;
+
+/** A candidate with its stored vector, and its score when already worked out. */
 interface RankedPoint {
   readonly id: string;
   readonly vector: Float32Array;
@@ -147,12 +153,12 @@ export class SimilarityService {
         // the index may still hold the vector of a work deleted a moment ago
         await this.requireWorks([artworkId], () => "id");
         const hits = await this.dropDeleted(near.hits);
-        return vectors ? this.finish(near.vector, withStoredVectors(hits), options.k, plan) : this.asFound(hits, options.k);
+        return vectors ? this.finish(this.scorer(near.vector, null), withStoredVectors(hits), options.k, plan) : this.asFound(hits, options.k);
       }
     }
     const [vector] = await this.vectorsOf([artworkId], "id");
     if (options.weights && !options.groupByArtist) return this.rankReweighted(vector, options, artworkId, plan);
-    return this.rank(this.weighted(vector, options.weights), options, [artworkId], plan);
+    return this.rank(this.weighted(vector, options.weights), this.scorer(vector, options.weights), options, [artworkId], plan);
   }
 
   /**
@@ -171,8 +177,9 @@ export class SimilarityService {
       this.index.search(plan.collection, { vector: stored, k: around, ...common }),
     ]);
     const points = withStoredVectors(await this.dropDeleted([...new Map([...own, ...near].map((h) => [h.id, h])).values()]));
-    const ranked = points.map((p) => ({ ...p, score: dotSlice(query, p.vector) })).sort((a, b) => b.score - a.score);
-    return this.finish(query, ranked, options.k, plan);
+    const scorer = this.scorer(stored, options.weights);
+    const ranked = points.map((p) => ({ ...p, score: scorer(p.vector).total })).sort((a, b) => b.score - a.score);
+    return this.finish(scorer, ranked, options.k, plan);
   }
 
   /**
@@ -193,8 +200,8 @@ export class SimilarityService {
       });
     }
     const palette = await atPath(this.palettes.extract(bytes), field);
-    const query = this.weighted(await atPath(this.embedder.queryForImage(bytes, palette), field), options.weights);
-    return this.rank(query, options, []);
+    const raw = await atPath(this.embedder.queryForImage(bytes, palette), field);
+    return this.rank(this.weighted(raw, options.weights), this.scorer(raw, options.weights), options, []);
   }
 
   /** Works like the liked ones and unlike the disliked ones, steering clear of exclusions. */
@@ -216,24 +223,40 @@ export class SimilarityService {
     const hits = (await this.dropDeleted(found)).slice(0, options.k);
     const query = options.strategy === "AVERAGE_VECTOR" ? averageQuery(positives, negatives) : null;
     const { layout, versionKey } = this.target.readView();
+    const weights = this.queryWeights(options.weights);
     const scored = withStoredVectors(hits).map((p) => {
-      // the parts of the score the ranking used: against the average query, or the example that decided
-      const parts = query ? explain(query, p.vector, layout) : bestExampleParts(positives, negatives, p.vector, layout);
+      // AVERAGE_VECTOR: the cosine to the average query (the index's own score); BEST_SCORE: Qdrant's
+      // rule over the weighted cosines to each example, with the deciding example's parts
+      const parts = query ? cosineParts(query, p.vector, layout) : bestScoreParts(positives, negatives, (e) => weightedCosineParts(e, p.vector, weights, layout));
       return { artworkId: p.id, score: parts.total, parts };
     });
-    return { hits: scored, embeddingVersion: versionKey };
+    return { hits: scored.sort((a, b) => b.score - a.score), embeddingVersion: versionKey };
   }
 
   /** The score of a pair and its parts (for "why are these similar?"). */
   async explainPair(a: string, b: string, weights?: SimilarityWeightsInput | null): Promise<ScoreParts> {
     const [va, vb] = await this.vectorsOf([a, b], (i) => (i === 0 ? "a" : "b"));
-    return explain(this.weighted(va, weights), vb, this.target.readView().layout);
+    this.weighted(va, weights); // refuses weights the index cannot honour, as a search would
+    return this.scorer(va, weights)(vb);
   }
 
   private checkK(k: number): void {
     if (!Number.isInteger(k) || k < 1 || k > this.limits.maxK) throw new InvalidInputError("first", `\`first\` must be between 1 and ${this.limits.maxK}; got ${k}.`);
   }
 
+  /** The weights scores are computed with: the request's, else the index's stored weights. */
+  private queryWeights(input: SimilarityWeightsInput | null | undefined): SimilarityWeights {
+    return input ? normaliseWeights(input) : this.target.readView().weights;
+  }
+
+  /** Scores against `query` (a stored-form vector, re-weighted or not): the weighted cosine under the request's weights. */
+  private scorer(query: Float32Array, input: SimilarityWeightsInput | null | undefined): Scorer {
+    const weights = this.queryWeights(input);
+    const { layout } = this.target.readView();
+    return (v) => weightedCosineParts(query, v, weights, layout);
+  }
+
+  /** The query vector the index searches with: query-scaled to the request's weights (encoding/blend.ts). */
   private weighted(vector: Float32Array, input: SimilarityWeightsInput | null | undefined): Float32Array {
     if (!input) return vector;
     const { weights, layout } = this.target.readView();
@@ -241,13 +264,13 @@ export class SimilarityService {
   }
 
   /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts when asked. */
-  private async rank(query: Float32Array, options: SimilarOptions, excludeIds: string[], planned?: Plan): Promise<SimilarResult> {
+  private async rank(query: Float32Array, scorer: Scorer, options: SimilarOptions, excludeIds: string[], planned?: Plan): Promise<SimilarResult> {
     const { collection, filter, wide, diversity, explain } = planned ?? (await this.plan(options));
     // hits come with their vectors: the score parts (and MMR) need them
     const hits = options.groupByArtist
       ? (await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
       : await this.index.search(collection, { vector: query, k: wide, filter, excludeIds, withVectors: true });
-    return this.finish(query, withStoredVectors(await this.dropDeleted(hits)), options.k, { diversity, explain });
+    return this.finish(scorer, withStoredVectors(await this.dropDeleted(hits)), options.k, { diversity, explain });
   }
 
   /** Checks the options and works out the plan. */
@@ -261,20 +284,20 @@ export class SimilarityService {
   }
 
   /**
-   * The best k of the index's hits (in their order) for `query` (MMR when diversity > 0), scored by
-   * dot(query, v) (`score` when a point already carries it), with their parts when asked.
+   * The best k of the index's hits (in their order) (MMR when diversity > 0), scored by `scorer`
+   * (`score` when a point already carries it), with their parts when asked.
    */
-  private finish(query: Float32Array, points: readonly RankedPoint[], k: number, how: Pick<Plan, "diversity" | "explain">): SimilarResult {
-    const { layout, versionKey } = this.target.readView();
+  private finish(scorer: Scorer, points: readonly RankedPoint[], k: number, how: Pick<Plan, "diversity" | "explain">): SimilarResult {
+    const { versionKey } = this.target.readView();
     const score = (p: RankedPoint): SimilarHit => {
-      const parts = how.explain ? explain(query, p.vector, layout) : null;
-      return { artworkId: p.id, score: parts ? parts.total : (p.score ?? dotSlice(query, p.vector)), parts };
+      const parts = how.explain ? scorer(p.vector) : null;
+      return { artworkId: p.id, score: parts ? parts.total : (p.score ?? scorer(p.vector).total), parts };
     };
     if (how.diversity === 0) {
-      // ranking by cosine and by dot agree (the query's norm is common to all); keep it exact under ties
+      // the index ranked by its cosine; sorted again by the score given (the same without query-time weights)
       return { hits: points.slice(0, k).map(score).sort((a, b) => b.score - a.score), embeddingVersion: versionKey };
     }
-    const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: p.score ?? dotSlice(query, p.vector) }));
+    const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: p.score ?? scorer(p.vector).total }));
     const order = maximalMarginalRelevance(candidates, k, how.diversity);
     return { hits: order.map((i) => score(candidates[i])), embeddingVersion: versionKey };
   }
@@ -347,23 +370,5 @@ export class SimilarityService {
     }
     return Object.keys(f).length ? f : undefined;
   }
-}
-
-
-/** BEST_SCORE's explanation: the best liked example's parts, or, when a disliked one is closer, its parts negated. */
-function bestExampleParts(positives: readonly Float32Array[], negatives: readonly Float32Array[], v: Float32Array, layout: BlendLayout): ScoreParts {
-  const best = (qs: readonly Float32Array[]) => qs.reduce<{ q: Float32Array | null; s: number }>((acc, q) => {
-    const s = dotSlice(q, v);
-    return s > acc.s ? { q, s } : acc;
-  }, { q: null, s: -Infinity });
-  const pos = best(positives);
-  const neg = best(negatives);
-  if (neg.q && neg.s > pos.s) return negate(explain(neg.q, v, layout));
-  return explain(pos.q as Float32Array, v, layout);
-}
-
-function negate(p: ScoreParts): ScoreParts {
-  const groups = Object.fromEntries(Object.entries(p.groups).map(([k, v]) => [k, -v])) as unknown as ScoreParts["groups"];
-  return { total: -p.total, image: -p.image, metadata: -p.metadata, groups };
 }
 

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { loadConfig, type Config } from "../../src/config/config.ts";
 import { createApp, type App } from "../../src/main.ts";
 import { freshPostgresDatabase, type StoreKind } from "./databases.ts";
@@ -37,6 +37,8 @@ export interface TestAppOptions {
   readonly config?: Partial<Config>;
   /** Run the in-process embedding runner (default false: tests drain the queue with `drain()`). */
   readonly worker?: boolean;
+  /** Where the server logs (default: nowhere). */
+  readonly log?: Logger;
 }
 
 export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}): Promise<TestApp> {
@@ -58,7 +60,7 @@ export async function startTestApp(kind: StoreKind, options: TestAppOptions = {}
   let bootstrap = "";
   const sql = { count: 0, reset: () => void (sql.count = 0) };
   const app = await createApp(config, {
-    log: pino({ level: "silent" }),
+    log: options.log ?? pino({ level: "silent" }),
     onQuery: () => void sql.count++,
     onBootstrapKey: (s) => void (bootstrap = s),
   });

@@ -35,7 +35,8 @@ import type {
   VectorQuery,
 } from "../../ports/vector-index.port.ts";
 import { groupKeyOf } from "../../ports/vector-index.port.ts";
-import { averageQuery, cosine } from "../../encoding/normalise.ts";
+import { cosine } from "../../encoding/normalise.ts";
+import { averageQuery, bestScore } from "../../encoding/scores.ts";
 import { compileFilter } from "./payload-filter.ts";
 import type { Quantization } from "../../config/config.ts";
 import { newHnsw, UsearchCollection } from "./usearch-collection.ts";
@@ -230,10 +231,9 @@ export class UsearchVectorIndex implements VectorIndex {
       let liked = 0;
       const scored = [...pool.values()].map((h) => {
         const v = (c.get(h.id) as VectorPoint).vector;
-        const pos = Math.max(...query.positive.map((p) => cosine(p, v)));
-        const neg = query.negative.length ? Math.max(...query.negative.map((n) => cosine(n, v))) : -Infinity;
-        if (pos > neg) liked++;
-        return { ...h, score: pos > neg ? pos : -(neg * neg) };
+        const best = bestScore(query.positive.map((p) => cosine(p, v)), query.negative.map((n) => cosine(n, v)));
+        if (best.example.kind === "positive") liked++;
+        return { ...h, score: best.score };
       });
       if (liked >= query.k || pool.size >= c.count(predicate) || want >= c.size) {
         return withVectors(c, scored.sort((a, b) => b.score - a.score).slice(0, query.k), query.withVectors);

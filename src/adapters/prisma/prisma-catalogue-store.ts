@@ -28,6 +28,7 @@ import type {
 import { facetSql, sharedOwnersSql } from "./artwork-analysis.sql.ts";
 import { CURSOR_VALUES, decodeCursor, encodeCursor, orderFor, seekCondition, type KeysetColumn } from "./keyset-cursor.ts";
 import { escapeLike, matchText, refreshSearchDocuments, searchWords } from "./text-search.ts";
+import { violatesUnique } from "./unique-violation.ts";
 
 type ArtworkModel = Prisma.ArtworkGetPayload<object>;
 type ArtistModel = Prisma.ArtistGetPayload<object>;
@@ -368,6 +369,10 @@ export class PrismaCatalogueStore implements CatalogueStore {
     return rows.map((r) => ({ artworkId: r.artworkId, score: Number(r.score), ownerKeys: r.ownerKeys }));
   }
 
+  /**
+   * Creates the work and queues its embedding. A work with the same source and sourceId (created
+   * meanwhile too: the unique constraint decides) is a ConflictError at "sourceId".
+   */
   async createArtwork(write: ArtworkWrite & { source: string; sourceId: string }): Promise<string> {
     return this.prisma.$transaction(async (tx) => {
       const created = await tx.artwork.create({
@@ -384,9 +389,12 @@ export class PrismaCatalogueStore implements CatalogueStore {
       await refreshSearchDocuments(tx, [created.id]);
       await tx.embeddingJob.create({ data: { artworkId: created.id, reason: "CREATED" } });
       return created.id;
+    }).catch((e: unknown) => {
+      throw sourceConflict(e, write.source, write.sourceId, "sourceId");
     });
   }
 
+  /** Updates the work; a source/sourceId change into one another work has is a ConflictError at the field changed ("sourceId", else "source"). */
   async updateArtwork(id: string, write: ArtworkWrite, reembed: EmbeddingReason | null): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const exists = await tx.artwork.findUnique({ where: { id }, select: { id: true } });
@@ -411,6 +419,8 @@ export class PrismaCatalogueStore implements CatalogueStore {
       await refreshSearchDocuments(tx, [id]);
       if (reembed) await tx.embeddingJob.create({ data: { artworkId: id, reason: reembed } });
       return true;
+    }).catch((e: unknown) => {
+      throw sourceConflict(e, write.source, write.sourceId, write.sourceId !== undefined ? "sourceId" : "source");
     });
   }
 
@@ -645,4 +655,11 @@ export class PrismaCatalogueStore implements CatalogueStore {
     const have = new Set(found.map((f) => f.id));
     return ids.filter((id) => !have.has(id));
   }
+}
+
+/** A unique violation of (source, sourceId) as the ConflictError a client can act on; any other error as it is. */
+function sourceConflict(error: unknown, source: string | undefined, sourceId: string | undefined, field: "source" | "sourceId"): unknown {
+  if (!violatesUnique(error, "Artwork", ["source", "sourceId"])) return error;
+  const which = source !== undefined && sourceId !== undefined ? `source "${source}" and sourceId "${sourceId}"` : source !== undefined ? `source "${source}" and its sourceId` : `its source and sourceId "${sourceId}"`;
+  return new ConflictError(`Another work already has ${which}; pick another ${field} or update that work instead.`, field);
 }

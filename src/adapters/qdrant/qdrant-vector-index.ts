@@ -38,6 +38,7 @@ import type {
 } from "../../ports/vector-index.port.ts";
 import { groupKeyOf } from "../../ports/vector-index.port.ts";
 import { cosine } from "../../encoding/normalise.ts";
+import { bestScore } from "../../encoding/scores.ts";
 
 type Filter = Schemas["Filter"];
 type Condition = Schemas["Condition"];
@@ -262,9 +263,8 @@ export class QdrantVectorIndex implements VectorIndex {
     const scored = r.points.map((p) => {
       const v = p.vector;
       if (!Array.isArray(v) || typeof v[0] !== "number") throw new Error(`Point ${p.id} of ${collection} has no single dense vector.`);
-      const pos = Math.max(...query.positive.map((e) => cosine(e, v as number[])));
-      const neg = query.negative.length ? Math.max(...query.negative.map((e) => cosine(e, v as number[]))) : -Infinity;
-      const hit: VectorHit = { id: String(p.id), score: pos > neg ? pos : -(neg * neg), payload: toPayload(p.payload) };
+      const { score } = bestScore(query.positive.map((e) => cosine(e, v as number[])), query.negative.map((e) => cosine(e, v as number[])));
+      const hit: VectorHit = { id: String(p.id), score, payload: toPayload(p.payload) };
       return query.withVectors ? { ...hit, vector: Float32Array.from(v as number[]) } : hit;
     });
     return scored.sort((a, b) => b.score - a.score).slice(0, query.k);

@@ -1,4 +1,4 @@
-/** Counts operations and error codes for /metrics and logs each operation with its request id. */
+/** Counts operations and error codes for /metrics, logs each operation with its request id, and hands that id to formatError with each error. */
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Metrics } from "../../http/metrics.ts";
 import type { GraphQLContext } from "../context.ts";
@@ -24,6 +24,11 @@ export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GraphQ
     async requestDidStart({ contextValue }) {
       const started = Date.now();
       return {
+        // the request id rides on each error to formatError, which logs the unexpected ones with it
+        // (and builds the client's extensions afresh: it is not sent)
+        async didEncounterErrors({ errors }) {
+          for (const e of errors) if (Object.isExtensible(e.extensions)) e.extensions.requestId = contextValue.requestId;
+        },
         async willSendResponse({ response, operationName, errors }) {
           const failed = (errors?.length ?? 0) > 0 || (response.body.kind === "single" && (response.body.singleResult.errors?.length ?? 0) > 0);
           metrics.graphqlOperations.inc({ operation: label(operationName), outcome: failed ? "error" : "ok" });

@@ -5,7 +5,10 @@ import { Artwork } from "./artwork.type.ts";
 import { MAX_IDS, MAX_LIST_ITEMS } from "./list-limits.ts";
 import { MediumCategory } from "./medium-category.enum.ts";
 
-@InputType({ description: "How much each part counts in a similarity score. `image` and `metadata` are scaled to sum to 1; left out, the defaults (0.5 each)." })
+@InputType({
+  description:
+    "How much each part counts in a similarity score. `image` and `metadata` are scaled to sum to 1, and the six metadata groups (`artist` … `palette`) are scaled to sum to 1 and share `metadata` between them. A field left out takes its default (below), not the index's weight.",
+})
 export class SimilarityWeights {
   @Field(() => Float, { nullable: true, description: "What the works look like (image embedding). Default 0.5." })
   @Min(0)
@@ -15,27 +18,27 @@ export class SimilarityWeights {
   @Min(0)
   metadata?: number;
 
-  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.artist`." })
+  @Field(() => Float, { nullable: true, description: "Weight of the artist group (artists and their nationalities) within `metadata`; the six group weights are scaled to sum to 1. At least 0. Default 0.3." })
   @Min(0)
   artist?: number;
 
-  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.medium`." })
+  @Field(() => Float, { nullable: true, description: "Weight of the medium group (category and technique) within `metadata`; the six group weights are scaled to sum to 1. At least 0. Default 0.2." })
   @Min(0)
   medium?: number;
 
-  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.time`." })
+  @Field(() => Float, { nullable: true, description: "Weight of the date group within `metadata`; the six group weights are scaled to sum to 1. At least 0. Default 0.2." })
   @Min(0)
   time?: number;
 
-  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.provenance`." })
+  @Field(() => Float, { nullable: true, description: "Weight of the provenance group (owners, places, acquisition methods) within `metadata`; the six group weights are scaled to sum to 1. At least 0. Default 0.1." })
   @Min(0)
   provenance?: number;
 
-  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.size`." })
+  @Field(() => Float, { nullable: true, description: "Weight of the size group (dimensions) within `metadata`; the six group weights are scaled to sum to 1. At least 0. Default 0.1." })
   @Min(0)
   size?: number;
 
-  @Field(() => Float, { nullable: true, description: "Shortcut for `groups.palette`." })
+  @Field(() => Float, { nullable: true, description: "Weight of the colour group (the image's palette) within `metadata`; the six group weights are scaled to sum to 1. At least 0. Default 0.1." })
   @Min(0)
   palette?: number;
 }
@@ -61,12 +64,15 @@ export class MetadataScoreParts {
   palette!: number;
 }
 
-@ObjectType({ description: "Why two works scored as they did: the score split into parts that add up to it." })
+@ObjectType({
+  description:
+    "Why two works scored as they did: the score split into parts that add up to it. For a similarity, each part is its term of the score (weight × the part's cosine, divided as the score is); for BEST_SCORE, the deciding example's parts, scaled to add up to the score.",
+})
 export class SimilarityBreakdown {
-  @Field(() => Float, { description: "The whole score, from -1 to 1; higher is closer. Equals image + metadata." })
+  @Field(() => Float, { description: "The whole score (the edge's `score`), from -1 to 1; higher is closer. Equals image + metadata." })
   score!: number;
 
-  @Field(() => Float, { description: "Contribution of the image part (0 when either work has no image)." })
+  @Field(() => Float, { description: "Contribution of the image part (0 when either work has no image, or the image weight is 0)." })
   image!: number;
 
   @Field(() => Float, { description: "Contribution of the metadata part; the sum of `groups`." })
@@ -75,23 +81,23 @@ export class SimilarityBreakdown {
   @Field(() => MetadataScoreParts, { description: "The metadata part split by group." })
   groups!: MetadataScoreParts;
 
-  // artist, medium, … also at the top level, as the weights take them
-  @Field(() => Float, { description: "Same as `groups.artist`." })
+  // artist, medium, … were also at the top level (as the weights take them): deprecated, `groups` is the one form
+  @Field(() => Float, { description: "Same number as `groups.artist`.", deprecationReason: "Use `groups.artist`: the metadata groups are read there, where they add up to `metadata`." })
   artist!: number;
 
-  @Field(() => Float, { description: "Same as `groups.medium`." })
+  @Field(() => Float, { description: "Same number as `groups.medium`.", deprecationReason: "Use `groups.medium`: the metadata groups are read there, where they add up to `metadata`." })
   medium!: number;
 
-  @Field(() => Float, { description: "Same as `groups.time`." })
+  @Field(() => Float, { description: "Same number as `groups.time`.", deprecationReason: "Use `groups.time`: the metadata groups are read there, where they add up to `metadata`." })
   time!: number;
 
-  @Field(() => Float, { description: "Same as `groups.provenance`." })
+  @Field(() => Float, { description: "Same number as `groups.provenance`.", deprecationReason: "Use `groups.provenance`: the metadata groups are read there, where they add up to `metadata`." })
   provenance!: number;
 
-  @Field(() => Float, { description: "Same as `groups.size`." })
+  @Field(() => Float, { description: "Same number as `groups.size`.", deprecationReason: "Use `groups.size`: the metadata groups are read there, where they add up to `metadata`." })
   size!: number;
 
-  @Field(() => Float, { description: "Same as `groups.palette`." })
+  @Field(() => Float, { description: "Same number as `groups.palette`.", deprecationReason: "Use `groups.palette`: the metadata groups are read there, where they add up to `metadata`." })
   palette!: number;
 }
 
@@ -100,7 +106,10 @@ export class SimilarArtworkEdge {
   @Field(() => Artwork, { description: "The similar work." })
   node!: Artwork;
 
-  @Field(() => Float, { description: "Similarity to the query, from -1 to 1; higher is closer." })
+  @Field(() => Float, {
+    description:
+      "Similarity to the query, from -1 to 1; higher is closer. The cosine of the two works' vectors blended with the request's `weights` (the index's when none are given): the sum of weight × cosine over the parts both works have, divided by √(the weights of the parts one work has × those of the other). Two works with every part score the weighted sum of their parts' cosines; a part either lacks counts 0. Recommendations: see `RecommendationStrategy`.",
+  })
   score!: number;
 
   @Field(() => SimilarityBreakdown, { description: "The score split into image, metadata and per-group parts that add up to `score`." })
@@ -189,8 +198,14 @@ registerEnumType(RecommendationStrategy, {
   name: "RecommendationStrategy",
   description: "How liked and disliked works combine into one ranking.",
   valuesConfig: {
-    AVERAGE_VECTOR: { description: "Search near the average of the liked works, pushed away from the disliked ones. Fast; best when the likes agree." },
-    BEST_SCORE: { description: "Rank each candidate by its best match among the liked works, penalised when it is closer to a disliked one. Keeps varied tastes apart." },
+    AVERAGE_VECTOR: {
+      description:
+        "Search near the average of the liked works, pushed away from the disliked ones: the score is the cosine to avg(liked) + (avg(liked) − avg(disliked)) of the works' vectors (re-weighted when `weights` are given), from -1 to 1. Fast; best when the likes agree.",
+    },
+    BEST_SCORE: {
+      description:
+        "Rank each candidate by its best match among the liked works, penalised when it is closer to a disliked one (Qdrant's best_score): the score is the best similarity to a liked work when it is above the best similarity s to a disliked one, else −s². From -1 to 1; at most 0 when a disliked work is closest. Keeps varied tastes apart.",
+    },
   },
 });
 
