@@ -147,7 +147,7 @@ describe.each(STORE_KINDS)("catalogue artists (%s store)", (kind) => {
     const before = await artistScore();
 
     const bad = await t.admin(MERGE, { keep: keep.id, merge: [keep.id] });
-    expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "merge[0]" });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "merge.0" });
     const none = await t.admin(MERGE, { keep: keep.id, merge: [] });
     expect(none.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "merge" });
 

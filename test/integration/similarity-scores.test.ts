@@ -97,8 +97,14 @@ beforeAll(async () => {
   }));
   await index.upsert(COLLECTION, points);
   const target = { readCollection: () => COLLECTION, readView: () => ({ versionKey: "v-test", layout, weights: STORED }), assertLive: () => {} };
-  // every work is in the index and no filter names text: the embedder, catalogue and images are never asked
-  service = new SimilarityService(index, target, unused as never, unused as never, unused as never, unused as never, unused as never);
+  // every work is in the index and no filter names text: the embedder and images are never asked; the
+  // catalogue only confirms that the works found still exist (deleted works are dropped at read time)
+  const ids = new Set(points.map((p) => p.id));
+  const catalogue = new Proxy(
+    { artworksByIds: (wanted: readonly string[]) => Promise.resolve(wanted.map((id) => (ids.has(id) ? { id } : null))) },
+    { get: (t, name) => (name in t ? t[name as keyof typeof t] : () => Promise.reject(new Error(`not used by these requests: ${String(name)}`))) },
+  );
+  service = new SimilarityService(index, target, unused as never, catalogue as never, unused as never, unused as never, unused as never);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * The error contract (issue 13, item 7): an error's `extensions.field` is a path in the client's own
- * request: the argument name of the field at the error's `path`, then input fields and list indices
+ * request: the argument name of the field at the error's `path` (or of a field above it), then input fields and list indices
  * joined with dots, through literals in the query and through variables alike. `fieldProblem` says why
  * a field does not resolve against its request (null when it does); the e2e helper (test-app.ts) checks
  * every error of every request with it.
@@ -78,17 +78,20 @@ export function fieldProblem(query: string, variables: Record<string, unknown> |
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   if (!operation) return "no operation";
-  let candidates: FieldNode[] = [];
+  // the fields along the error's path, deepest first: an argument may belong to the field that failed
+  // or to one above it (a filter of `artworkFacets` checked while resolving its `total`)
+  const levels: FieldNode[][] = [];
   let set: SelectionSetNode[] = [operation.selectionSet];
   for (const key of error.path) {
     if (typeof key === "number") continue;
-    candidates = set.flatMap((s) => fieldsAt(s, key, fragments));
-    set = candidates.flatMap((c) => (c.selectionSet ? [c.selectionSet] : []));
+    const found = set.flatMap((s) => fieldsAt(s, key, fragments));
+    levels.unshift(found);
+    set = found.flatMap((c) => (c.selectionSet ? [c.selectionSet] : []));
   }
-  if (!candidates.length) return `no field at path ${error.path.join(".")}`;
+  if (!levels[0]?.length) return `no field at path ${error.path.join(".")}`;
   const [argName, ...rest] = field.split(".");
   const vars = variables ?? {};
-  for (const node of candidates) {
+  for (const node of levels.flat()) {
     const arg = node.arguments?.find((a) => a.name.value === argName);
     if (!arg) continue;
     const walk = (segments: readonly string[]) => segments.reduce<Value | undefined>((v, seg) => (v ? step(v, seg, vars) : undefined), { ast: arg.value });

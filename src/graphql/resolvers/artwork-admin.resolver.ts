@@ -130,7 +130,7 @@ export class ArtworkAdminResolver {
   ): Promise<MergeArtistsPayload> {
     const keepId = expectId(keep, "Artist", "keep");
     if (merge.length > MAX_MERGE) throw new InvalidInputError("merge", `At most ${MAX_MERGE} artists can be merged at once; got ${merge.length}.`);
-    const mergeIds = merge.map((m, i) => expectId(m, "Artist", `merge[${i}]`));
+    const mergeIds = merge.map((m, i) => expectId(m, "Artist", `merge.${i}`));
     const moved = await this.catalogue.mergeArtists(keepId, mergeIds);
     ctx.loaders.artistById.clear(keepId);
     return { artist: (await ctx.loaders.artistById.load(keepId)) as never, mergedIds: mergeIds.map((m) => toGlobalId("Artist", m)), movedArtworkCount: moved.length };
