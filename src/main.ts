@@ -43,6 +43,9 @@ import type { VectorIndex } from "./ports/vector-index.port.ts";
 import { ArtworkEmbedder } from "./services/artwork-embedder.ts";
 import { ArtworkImageService } from "./services/artwork-image.service.ts";
 import { SimilarityService } from "./services/similarity.service.ts";
+import { EmbeddingMapService } from "./services/embedding-map.service.ts";
+import { EmbeddingMapResolver } from "./graphql/resolvers/embedding-map.resolver.ts";
+import { ThreadedProjector } from "./adapters/threads/threaded-projector.ts";
 import { VectorIndexService } from "./services/vector-index.service.ts";
 import { EmbeddingWorker, progressLogger, type WorkerPass } from "./worker/embedding.worker.ts";
 
@@ -93,6 +96,8 @@ export interface Core {
   readonly modelProblem: string | null;
   readonly images: ArtworkImageService;
   readonly similarity: SimilarityService;
+  /** The embedding map (2-D projections of the live generation). */
+  readonly maps: EmbeddingMapService;
   readonly catalogue: CatalogueService;
   readonly apiKeys: ApiKeyService;
   readonly importer: CatalogueImportService;
@@ -153,6 +158,9 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
   const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
 
+  const projector = new ThreadedProjector();
+  const maps = new EmbeddingMapService(index, indexService, store, projector);
+
   return {
     config,
     log,
@@ -167,12 +175,14 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     modelProblem,
     images,
     similarity,
+    maps,
     catalogue,
     apiKeys,
     importer,
     createWorker: (onPass) => new EmbeddingWorker(queue, store, index, embedder, indexService, config.worker, log, onPass),
     close: async () => {
       indexService.close();
+      await projector.close();
       await index.close();
       await encoder?.close();
       await db.close();
@@ -203,6 +213,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtistResolver, new ArtistResolver(catalogue)],
     [SimilarityResolver, new SimilarityResolver(similarity)],
     [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images)],
+    [EmbeddingMapResolver, new EmbeddingMapResolver(core.maps)],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process
