@@ -109,3 +109,19 @@ describe("fitUnitSquare and seededSample", () => {
     expect(seededSample(10, 50, 9)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });
+
+describe("fitPca with constant columns", () => {
+  it("should fit the varying columns when some are constant (an image part every work lacks)", () => {
+    const dim = 12;
+    const a = Array.from({ length: dim }, (_, j) => (j === 8 ? 4 : 0));
+    const b = Array.from({ length: dim }, (_, j) => (j === 8 ? -4 : 0));
+    const { data, rows, label } = clusters([a, b], 30, 0.5);
+    // columns 0-5 are zeros in every row
+    for (let r = 0; r < rows; r++) for (let j = 0; j < 6; j++) data[r * dim + j] = 0;
+    const p = fitPca(data, rows, dim);
+    expect(Math.abs(p.components[8])).toBeGreaterThan(0.95);
+    expect(Array.from(p.components.subarray(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+    const xy = applyProjection(p, data, rows, dim);
+    expect(Math.sign(centroid(xy, label, 0)[0])).toBe(-Math.sign(centroid(xy, label, 1)[0]));
+  });
+});

@@ -22,25 +22,43 @@ function toRows(data: Float32Array, rows: number, dim: number): number[][] {
 }
 
 /**
- * The two leading principal components of `rows` vectors (NIPALS, centred, not scaled). Each
- * component's sign is fixed so that its largest-magnitude coefficient is positive: the same data give
- * the same picture, never a mirrored one. Fewer than two rows give zero components.
+ * The two leading principal components of `rows` vectors (NIPALS, centred, not scaled). Constant
+ * columns (a part every work lacks, such as the image part of a catalogue without images) are left
+ * out of the fit, where NIPALS would divide by zero, and get zero coefficients. Each component's sign
+ * is fixed so that its largest-magnitude coefficient is positive: the same data give the same picture,
+ * never a mirrored one. Fewer than two rows, or no varying column, give zero components.
  */
 export function fitPca(data: Float32Array, rows: number, dim: number): LinearProjection {
+  if (data.length !== rows * dim) throw new RangeError(`Expected ${rows}×${dim} values; got ${data.length}.`);
   const mean = new Float32Array(dim);
   const components = new Float32Array(2 * dim);
   if (rows === 0) return { mean, components };
-  for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) mean[j] += data[r * dim + j] / rows;
-  if (rows < 2) return { mean, components };
-  const pca = new PCA(toRows(data, rows, dim), { method: "NIPALS", nCompNIPALS: 2, center: true, scale: false });
-  // loadings: one row per component, one column per input dimension
+  const sum = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < dim; j++) {
+      const x = data[r * dim + j];
+      sum[j] += x;
+      sq[j] += x * x;
+    }
+  }
+  const varying: number[] = [];
+  for (let j = 0; j < dim; j++) {
+    mean[j] = sum[j] / rows;
+    if (sq[j] / rows - (sum[j] / rows) ** 2 > 1e-12) varying.push(j);
+  }
+  if (rows < 2 || varying.length === 0) return { mean, components };
+  const reduced: number[][] = new Array(rows);
+  for (let r = 0; r < rows; r++) reduced[r] = varying.map((j) => data[r * dim + j]);
+  const pca = new PCA(reduced, { method: "NIPALS", nCompNIPALS: Math.min(2, varying.length), center: true, scale: false });
+  // loadings: one row per component, one column per varying input dimension
   const loadings = pca.getLoadings().to2DArray();
   for (let c = 0; c < Math.min(2, loadings.length); c++) {
     const row = loadings[c];
     let big = 0;
     for (const x of row) if (Math.abs(x) > Math.abs(big)) big = x;
     const sign = big < 0 ? -1 : 1;
-    for (let j = 0; j < dim; j++) components[c * dim + j] = Number.isFinite(row[j]) ? sign * row[j] : 0;
+    varying.forEach((j, k) => (components[c * dim + j] = Number.isFinite(row[k]) ? sign * row[k] : 0));
   }
   return { mean, components };
 }
