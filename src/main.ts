@@ -44,6 +44,8 @@ import { ArtworkEmbedder } from "./services/artwork-embedder.ts";
 import { ArtworkImageService } from "./services/artwork-image.service.ts";
 import { SimilarityService } from "./services/similarity.service.ts";
 import { EmbeddingMapService } from "./services/embedding-map.service.ts";
+import { EmbeddingQualityService } from "./services/embedding-quality.service.ts";
+import { EmbeddingQualityResolver } from "./graphql/resolvers/embedding-quality.resolver.ts";
 import { EmbeddingMapResolver } from "./graphql/resolvers/embedding-map.resolver.ts";
 import { ThreadedProjector } from "./adapters/threads/threaded-projector.ts";
 import { VectorIndexService } from "./services/vector-index.service.ts";
@@ -98,6 +100,8 @@ export interface Core {
   readonly similarity: SimilarityService;
   /** The embedding map (2-D projections of the live generation). */
   readonly maps: EmbeddingMapService;
+  /** The quality report of the live generation. */
+  readonly quality: EmbeddingQualityService;
   readonly catalogue: CatalogueService;
   readonly apiKeys: ApiKeyService;
   readonly importer: CatalogueImportService;
@@ -160,6 +164,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
 
   const projector = new ThreadedProjector();
   const maps = new EmbeddingMapService(index, indexService, store, projector);
+  const quality = new EmbeddingQualityService(index, indexService);
 
   return {
     config,
@@ -176,6 +181,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     images,
     similarity,
     maps,
+    quality,
     catalogue,
     apiKeys,
     importer,
@@ -214,6 +220,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [SimilarityResolver, new SimilarityResolver(similarity)],
     [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images)],
     [EmbeddingMapResolver, new EmbeddingMapResolver(core.maps)],
+    [EmbeddingQualityResolver, new EmbeddingQualityResolver(core.quality)],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process

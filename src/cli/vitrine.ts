@@ -12,6 +12,7 @@ import { registerSchemaCommands } from "./commands/schema.command.ts";
 import { registerServeCommand } from "./commands/serve.command.ts";
 import { registerWorkerCommands } from "./commands/worker.command.ts";
 import { registerBenchCommand } from "./commands/bench.command.ts";
+import { registerEvalCommand } from "./commands/eval.command.ts";
 
 export async function main(argv: readonly string[]): Promise<void> {
   let config: Config | undefined;
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerWorkerCommands(program, getConfig);
   registerModelCommands(program, getConfig);
   registerBenchCommand(program);
+  registerEvalCommand(program, getConfig);
   registerSchemaCommands(program);
   program.showHelpAfterError();
   try {
