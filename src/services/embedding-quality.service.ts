@@ -79,8 +79,14 @@ export const MAX_QUALITY_WORKS = 50_000;
 
 const RANDOM_DIM = 64;
 
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** Lets other requests run when this computation has held the event loop for more than ~15 ms. */
+function yielder(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < 15) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
 }
 
 export class EmbeddingQualityService {
@@ -121,26 +127,28 @@ export class EmbeddingQualityService {
       for (let j = imageSlice.offset; j < imageSlice.offset + imageSlice.length; j++) if (table.data[r * table.dim + j] !== 0) (hasImages = true), (j = Infinity);
     }
 
-    const variants: { name: string; description: string; parts: string[]; table: VectorTable }[] = [];
+    // each variant's table is made when it is measured and dropped after (one copy of the vectors at a time)
+    const variants: { name: string; description: string; parts: string[]; table: () => VectorTable }[] = [];
     const all = layout.parts.map((p) => p.name as string);
-    variants.push({ name: "full", description: "The stored blend: image (when present) and every metadata group.", parts: all, table });
+    variants.push({ name: "full", description: "The stored blend: image (when present) and every metadata group.", parts: all, table: () => table });
     for (const g of layout.parts.filter((p) => p.name !== "image")) {
       const kept = layout.parts.filter((p) => p !== g);
-      variants.push({ name: `without ${g.name}`, description: `The blend with the ${g.name} group's weight set to 0.`, parts: kept.map((p) => p.name), table: keepSlices(table, kept) });
+      variants.push({ name: `without ${g.name}`, description: `The blend with the ${g.name} group's weight set to 0.`, parts: kept.map((p) => p.name), table: () => keepSlices(table, kept) });
     }
-    if (hasImages) variants.push({ name: "image only", description: "The image embedding alone.", parts: ["image"], table: keepSlices(table, [imageSlice]) });
-    variants.push({ name: "random", description: `Seeded random unit vectors (${RANDOM_DIM} dimensions): what chance gives.`, parts: [], table: randomTable(table.rows, RANDOM_DIM, seed + 1) });
+    if (hasImages) variants.push({ name: "image only", description: "The image embedding alone.", parts: ["image"], table: () => keepSlices(table, [imageSlice]) });
+    variants.push({ name: "random", description: `Seeded random unit vectors (${RANDOM_DIM} dimensions): what chance gives.`, parts: [], table: () => randomTable(table.rows, RANDOM_DIM, seed + 1) });
 
     // the raw-metadata neighbourhood of each query, once: the k-th best raw similarity
     const refSet = references;
+    const pause = yielder();
     const rawKth = new Map<number, number>();
     const artistQueries = new Set<number>();
     const refArtists = new Set(refSet.flatMap((r) => labels[r].artistKeys));
-    for (const [n, q] of queries.entries()) {
+    for (const q of queries) {
       const scores = refSet.map((r) => rawSimilarity(labels[q], labels[r])).sort((a, b) => b - a);
       rawKth.set(q, scores[Math.min(k, scores.length) - 1] ?? Infinity);
       if (labels[q].artistKeys.some((a) => refArtists.has(a))) artistQueries.add(q);
-      if (n % 32 === 31) await yieldToLoop();
+      await pause();
     }
     const counted = {
       department: queries.filter((q) => labels[q].department !== null).length,
@@ -152,8 +160,9 @@ export class EmbeddingQualityService {
     const measured: QualityVariant[] = [];
     for (const v of variants) {
       let dep = 0, med = 0, cen = 0, artist = 0, agree = 0;
-      for (const [n, q] of queries.entries()) {
-        const near = nearest(v.table, q, refSet, k);
+      const vectors = v.table();
+      for (const q of queries) {
+        const near = nearest(vectors, q, refSet, k);
         const vote = (get: (l: WorkLabels) => string | null): string | null => majority(near.map((r) => get(labels[r])).filter((x): x is string => x !== null));
         const l = labels[q];
         if (l.department !== null && vote((x) => x.department) === l.department) dep++;
@@ -162,7 +171,7 @@ export class EmbeddingQualityService {
         if (artistQueries.has(q)) artist += near.filter((r) => labels[r].artistKeys.some((a) => l.artistKeys.includes(a))).length / k;
         const kth = rawKth.get(q)!;
         agree += near.filter((r) => rawSimilarity(l, labels[r]) >= kth).length / k;
-        if (n % 16 === 15) await yieldToLoop();
+        await pause();
       }
       const share = (x: number, n: number) => (n > 0 ? x / n : null);
       measured.push({

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGlobalId } from "../../src/graphql/relay.ts";
 import { ThreadedProjector } from "../../src/adapters/threads/threaded-projector.ts";
 import { EmbeddingMapService } from "../../src/services/embedding-map.service.ts";
+import { STORE_KINDS } from "../support/databases.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const MAP = `query($method: MapMethod, $limit: Int, $colorBy: MapColorBy, $filter: ArtworkFilter) {
@@ -58,12 +59,12 @@ function chanceAgreement(points: readonly MapPoint[]): number {
   return [...counts.values()].reduce((s, c) => s + (c / points.length) ** 2, 0);
 }
 
-describe("the embedding map (embedded store, demo catalogue)", () => {
+describe.each(STORE_KINDS)("the embedding map (%s store, demo catalogue)", (kind) => {
   let t: TestApp;
   let works: number;
 
   beforeAll(async () => {
-    t = await startTestApp("embedded");
+    t = await startTestApp(kind);
     await t.drain();
     works = await t.app.db.prisma.artwork.count();
   }, 120_000);
