@@ -15,7 +15,7 @@
 import type { MetadataGroupName } from "../ports/metadata-encoder.port.ts";
 import type { VectorIndex } from "../ports/vector-index.port.ts";
 import { keepSlices, majority, nearest, randomTable, rawSimilarity, seededSplit, type VectorTable, type WorkLabels } from "../encoding/quality-metrics.ts";
-import { InvalidInputError } from "../domain/errors.ts";
+import { InvalidInputError, PayloadTooLargeError } from "../domain/errors.ts";
 import { LRUCache } from "lru-cache";
 import { centuryOf } from "./embedding-map.service.ts";
 import type { IndexTarget } from "./similarity.service.ts";
@@ -104,7 +104,9 @@ export class EmbeddingQualityService {
     const view = this.target.readView();
     const collection = this.target.readCollection();
     const count = await this.index.count(collection);
-    if (count > MAX_QUALITY_WORKS) throw new InvalidInputError("holdout", `The index holds ${count} works; the report reads at most ${MAX_QUALITY_WORKS}. Run \`vitrine eval\` on a sample.`);
+    if (count > MAX_QUALITY_WORKS) {
+      throw new PayloadTooLargeError(`The index holds ${count.toLocaleString("en")} works; the quality report reads at most ${MAX_QUALITY_WORKS.toLocaleString("en")} (it holds their vectors in memory). Import a sample into a data folder of its own and run \`vitrine eval\` there.`);
+    }
     const key = JSON.stringify([collection, view.versionKey, count, options]);
     let entry = this.cache.get(key);
     if (!entry) {
