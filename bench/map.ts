@@ -19,6 +19,7 @@ function ms(x: number): string {
   return `${x.toFixed(0)} ms`;
 }
 
+/** Runs the map benchmark; `args` as on the command line (after "map"). */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { points: { type: "string", default: "100000" } } });
   const n = Number(values.points);

@@ -17,7 +17,9 @@ import type { Projector } from "../ports/projector.port.ts";
 import type { VectorIndex, VectorPayload, VectorPoint } from "../ports/vector-index.port.ts";
 import type { IndexTarget } from "./similarity.service.ts";
 
+/** How vectors are brought down to two dimensions. */
 export type MapMethod = "PCA" | "UMAP";
+/** What a point's colour key is. */
 export type MapColorBy = "DEPARTMENT" | "MEDIUM_CATEGORY" | "CENTURY";
 
 /** One work on the map: its position in [0, 1]² and what it can be coloured by. */
@@ -40,12 +42,14 @@ export interface EmbeddingMap {
   readonly points: readonly MapPoint[];
 }
 
+/** What map to draw: method, at most how many works, which works. */
 export interface EmbeddingMapOptions {
   readonly method: MapMethod;
   readonly limit: number;
   readonly filter?: ArtworkFilter;
 }
 
+/** Caps and sizes of the map service. */
 export interface EmbeddingMapLimits {
   readonly maxPcaPoints: number;
   readonly maxUmapPoints: number;
@@ -55,6 +59,7 @@ export interface EmbeddingMapLimits {
   readonly cacheEntries: number;
 }
 
+/** PCA up to 100,000 works (fitted on 2,000), UMAP up to 5,000, 16 maps remembered. */
 export const DEFAULT_MAP_LIMITS: EmbeddingMapLimits = { maxPcaPoints: 100_000, maxUmapPoints: 5_000, pcaFitSample: 2_000, cacheEntries: 16 };
 
 /** The seed of every random choice a map makes (fit sample, UMAP), so maps are reproducible. */
@@ -113,6 +118,7 @@ function isEmpty(f: ArtworkFilter | undefined): boolean {
   return !f || Object.values(f).every((v) => v === undefined);
 }
 
+/** Computes (on the Projector's thread) and remembers maps of the live generation. */
 export class EmbeddingMapService {
   private readonly cache: LRUCache<string, Promise<EmbeddingMap>>;
 

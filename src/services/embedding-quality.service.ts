@@ -20,6 +20,7 @@ import { LRUCache } from "lru-cache";
 import { centuryOf } from "./embedding-map.service.ts";
 import type { IndexTarget } from "./similarity.service.ts";
 
+/** What a measure predicts (department, medium category, century) or checks (same artist). */
 export type QualityTarget = "department" | "mediumCategory" | "century" | "sameArtist";
 
 /** The vector group whose input a target is, if any. */
@@ -49,6 +50,7 @@ export interface FairFigure {
   readonly random: number | null;
 }
 
+/** The whole report: the split, every variant's measures and the fair figure of each target. */
 export interface QualityReport {
   readonly embeddingVersion: string;
   readonly seed: number;
@@ -64,6 +66,7 @@ export interface QualityReport {
   readonly fair: readonly FairFigure[];
 }
 
+/** The split and the neighbourhood size. */
 export interface QualityOptions {
   readonly seed: number;
   /** Share of works held out as queries, 0.05 … 0.5. */
@@ -72,6 +75,7 @@ export interface QualityOptions {
   readonly k: number;
 }
 
+/** Seed 42, a fifth held out, 10 neighbours. */
 export const DEFAULT_QUALITY_OPTIONS: QualityOptions = { seed: 42, holdout: 0.2, k: 10 };
 
 /** Works the report reads at most (it holds their vectors in memory and compares queries with every reference). */
@@ -89,6 +93,7 @@ function yielder(): () => Promise<void> {
   };
 }
 
+/** Measures the live generation's vectors and remembers the reports per generation. */
 export class EmbeddingQualityService {
   private readonly cache = new LRUCache<string, Promise<QualityReport>>({ max: 4 });
 

@@ -8,6 +8,7 @@ import type { LinearProjection } from "../../encoding/projection.ts";
 import type { Projector } from "../../ports/projector.port.ts";
 import type { ProjectionJob } from "./projection-thread.ts";
 
+/** Runs each projection fit on a worker thread of its own, `maxConcurrent` at a time. */
 export class ThreadedProjector implements Projector {
   private running = 0;
   private readonly waiting: (() => void)[] = [];

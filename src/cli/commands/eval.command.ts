@@ -21,6 +21,7 @@ function number(what: string, min: number, max: number): (v: string) => number {
   };
 }
 
+/** Adds `vitrine eval` to the program. */
 export function registerEvalCommand(program: Command, getConfig: () => Config): void {
   program
     .command("eval")

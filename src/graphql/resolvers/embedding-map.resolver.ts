@@ -31,6 +31,7 @@ class EmbeddingMapArgs {
 /** A point as resolved: the GraphQL fields plus the work's internal id for `artwork`. */
 type PointSource = EmbeddingMapPoint & { readonly internalId: string };
 
+/** `embeddingMap` and `EmbeddingMapPoint.artwork`. */
 @Resolver(() => EmbeddingMapPoint)
 export class EmbeddingMapResolver {
   constructor(private readonly maps: EmbeddingMapService) {}

@@ -21,6 +21,7 @@ class EmbeddingQualityArgs {
   k!: number;
 }
 
+/** `embeddingQuality` (admin). */
 @Resolver()
 export class EmbeddingQualityResolver {
   constructor(private readonly quality: EmbeddingQualityService) {}
