@@ -133,6 +133,11 @@ describe.each(STORE_KINDS)("the embedding map (%s store, demo catalogue)", (kind
     expect(r.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
     expect(r.errors?.[0].extensions?.field).toBe("limit");
     expect(r.errors?.[0].message).toMatch(/5,000/);
+    const works = await t.gql(`{ embeddingMap(limit: 1001) { points { artwork { title } } } }`);
+    expect(works.errors?.[0].extensions?.field).toBe("limit");
+    const few = await t.gql(`{ embeddingMap(limit: 3) { points { artworkId artwork { id title } } } }`);
+    expect(few.errors).toBeUndefined();
+    for (const p of few.data.embeddingMap.points) expect(p.artwork.id).toBe(p.artworkId);
     const zero = await t.gql(MAP, { limit: 0 });
     expect(zero.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   });
