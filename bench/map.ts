@@ -7,6 +7,7 @@
  *
  *   VITRINE_DATA_DIR=/tmp/vitrine-cmoa/data VITRINE_DEMO=0 npm run bench -- map [--points 100000]
  */
+import "reflect-metadata";
 import { existsSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
