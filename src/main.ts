@@ -55,6 +55,11 @@ import { ImageIngestService } from "./services/image-ingest.service.ts";
 import { IiifImageService } from "./services/iiif-image.service.ts";
 import { ArtworkImageResolver } from "./graphql/resolvers/artwork-image.resolver.ts";
 import { SimilarityService } from "./services/similarity.service.ts";
+import { EmbeddingMapService } from "./services/embedding-map.service.ts";
+import { EmbeddingQualityService } from "./services/embedding-quality.service.ts";
+import { EmbeddingQualityResolver } from "./graphql/resolvers/embedding-quality.resolver.ts";
+import { EmbeddingMapResolver } from "./graphql/resolvers/embedding-map.resolver.ts";
+import { ThreadedProjector } from "./adapters/threads/threaded-projector.ts";
 import { VectorIndexService } from "./services/vector-index.service.ts";
 import { EmbeddingWorker, progressLogger, type WorkerPass } from "./worker/embedding.worker.ts";
 import { ImageIngestWorker } from "./worker/image-ingest.worker.ts";
@@ -114,6 +119,10 @@ export interface Core {
   /** Stored images at the sizes pages ask for (the /iiif/ route). */
   readonly iiif: IiifImageService;
   readonly similarity: SimilarityService;
+  /** The embedding map (2-D projections of the live generation). */
+  readonly maps: EmbeddingMapService;
+  /** The quality report of the live generation. */
+  readonly quality: EmbeddingQualityService;
   readonly catalogue: CatalogueService;
   readonly apiKeys: ApiKeyService;
   readonly importer: CatalogueImportService;
@@ -179,6 +188,10 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
   const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
 
+  const projector = new ThreadedProjector();
+  const maps = new EmbeddingMapService(index, indexService, store, projector);
+  const quality = new EmbeddingQualityService(index, indexService);
+
   return {
     config,
     log,
@@ -196,6 +209,8 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     imageIngest,
     iiif,
     similarity,
+    maps,
+    quality,
     catalogue,
     apiKeys,
     importer,
@@ -204,6 +219,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     close: async () => {
       await fetcher.close();
       indexService.close();
+      await projector.close();
       await index.close();
       await encoder?.close();
       await db.close();
@@ -237,6 +253,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtworkFacetsResolver, new ArtworkFacetsResolver(new ArtworkFacetsService(store))],
     [ProvenanceResearchResolver, new ProvenanceResearchResolver(new ProvenanceResearchService(store))],
     [ArtworkImageResolver, new ArtworkImageResolver(config.iiif.maxDimension)],
+    [EmbeddingMapResolver, new EmbeddingMapResolver(core.maps)],
+    [EmbeddingQualityResolver, new EmbeddingQualityResolver(core.quality)],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process

@@ -13,6 +13,7 @@ import { registerServeCommand } from "./commands/serve.command.ts";
 import { registerWorkerCommands } from "./commands/worker.command.ts";
 import { registerBenchCommand } from "./commands/bench.command.ts";
 import { registerExportCommand } from "./commands/export.command.ts";
+import { registerEvalCommand } from "./commands/eval.command.ts";
 
 export async function main(argv: readonly string[]): Promise<void> {
   let config: Config | undefined;
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerModelCommands(program, getConfig);
   registerExportCommand(program, getConfig);
   registerBenchCommand(program);
+  registerEvalCommand(program, getConfig);
   registerSchemaCommands(program);
   program.showHelpAfterError();
   try {

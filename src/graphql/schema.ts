@@ -11,9 +11,11 @@ import { ArtworkFacetsResolver } from "./resolvers/artwork-facets.resolver.ts";
 import { ProvenanceResearchResolver } from "./resolvers/provenance-research.resolver.ts";
 import { NodeResolver } from "./resolvers/node.resolver.ts";
 import { SimilarityResolver } from "./resolvers/similarity.resolver.ts";
+import { EmbeddingMapResolver } from "./resolvers/embedding-map.resolver.ts";
+import { EmbeddingQualityResolver } from "./resolvers/embedding-quality.resolver.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkFacetsResolver, ProvenanceResearchResolver, ArtworkImageResolver];
+export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkFacetsResolver, ProvenanceResearchResolver, ArtworkImageResolver, EmbeddingMapResolver, EmbeddingQualityResolver];
 
 /** Resolver instances by class, built by the composition root. */
 export type ResolverInstances = ReadonlyMap<Function, object>;

@@ -12,6 +12,7 @@ import type { GraphQLContext } from "../graphql/context.ts";
 import { createCorsHandler } from "./cors.ts";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.ts";
 import { IIIF_PREFIX } from "./iiif.ts";
+import { mapAsset, mapPage } from "./map-page.ts";
 import type { HealthReport } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -148,6 +149,14 @@ export function createHttpServer(deps: HttpDeps): http.Server {
         res.writeHead(200, { "content-type": asset.type, "content-length": asset.body.length, "cache-control": "public, max-age=86400" });
         res.end(asset.body);
         return "graphiql";
+      }
+    }
+    if (url.pathname === "/map" || url.pathname.startsWith("/map/")) {
+      const asset = url.pathname === "/map" ? { body: Buffer.from(mapPage()), type: "text/html; charset=utf-8" } : await mapAsset(url.pathname.slice("/map/".length));
+      if (asset) {
+        res.writeHead(200, { "content-type": asset.type, "content-length": asset.body.length });
+        res.end(asset.body);
+        return "map";
       }
     }
     if (url.pathname === "/") {
