@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { OnnxImageEncoder } from "../src/adapters/onnx/onnx-image-encoder.ts";
 import { IMAGE_TENSOR_LENGTH, SharpImagePreprocessor, type Resampler } from "../src/adapters/sharp/sharp-image-preprocessor.ts";
 import { photoLikeRgb, toJpeg } from "../test/support/images.ts";
+import { cosine } from "../src/encoding/normalise.ts";
 
 const LIMITS = { maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000 };
 
@@ -118,18 +119,6 @@ export async function run(args: string[]): Promise<void> {
   for (const row of rows) console.log(row);
 }
 
-/** Cosine of two vectors (the encoder's are unit length, but do not rely on it). */
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 /** fp32 against int8 on the same model and images: throughput of the model alone, and embedding cosines. */
 async function compareInt8(modelPath: string, o: { total: number; repeat: number; threads: number[]; batches: number[] }): Promise<void> {

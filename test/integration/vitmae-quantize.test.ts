@@ -12,18 +12,8 @@ import { DataType, decodeModel, toNumber } from "../../src/model/onnx-proto.ts";
 import { generateVitMae } from "../../src/model/vitmae-generator.ts";
 import { NothingToQuantizeError, quantizeDynamicInt8 } from "../../src/model/vitmae-quantize.ts";
 import { gradientRgb, photoLikeRgb, toJpeg, toPng } from "../support/images.ts";
+import { cosine } from "../../src/encoding/normalise.ts";
 
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-};
 
 describe(quantizeDynamicInt8.name, () => {
   let dir: string;
