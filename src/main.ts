@@ -21,6 +21,8 @@ import { ArtworkFacetsResolver } from "./graphql/resolvers/artwork-facets.resolv
 import { ArtworkFacetsService } from "./services/artwork-facets.service.ts";
 import { ProvenanceResearchResolver } from "./graphql/resolvers/provenance-research.resolver.ts";
 import { ProvenanceResearchService } from "./services/provenance-research.service.ts";
+import { DuplicatesResolver } from "./graphql/resolvers/duplicates.resolver.ts";
+import { DuplicatesService } from "./services/duplicates.service.ts";
 import { NodeResolver } from "./graphql/resolvers/node.resolver.ts";
 import { buildVitrineSchema } from "./graphql/schema.ts";
 import { checkHealth, type HealthReport } from "./http/health.ts";
@@ -214,7 +216,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
 /** Opens the stores, runs first-start chores (demo import, bootstrap key) and builds the HTTP server. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const core = await openCore(config, options);
-  const { log, metrics, db, store, catalogue, apiKeys, importer, indexService, similarity, images } = core;
+  const { log, metrics, db, store, catalogue, apiKeys, importer, index, indexService, similarity, images } = core;
 
   if (config.demo && (await store.countArtworks({})) === 0) {
     const t0 = Date.now();
@@ -237,6 +239,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtworkFacetsResolver, new ArtworkFacetsResolver(new ArtworkFacetsService(store))],
     [ProvenanceResearchResolver, new ProvenanceResearchResolver(new ProvenanceResearchService(store))],
     [ArtworkImageResolver, new ArtworkImageResolver(config.iiif.maxDimension)],
+    [DuplicatesResolver, new DuplicatesResolver(new DuplicatesService(index, indexService, store))],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process
