@@ -6,7 +6,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { photoLikeRgb, toJpeg, toPng } from "../support/images.ts";
-import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { startTestApp, type GraphQLResponse, type TestApp } from "../support/test-app.ts";
 
 const TINY_MODEL = path.resolve("models/vit-mae-tiny.onnx");
 const ATTACH = `mutation($id: ID!, $image: ImageInput!) { attachArtworkImage(id: $id, image: $image) { artwork { id } } }`;
@@ -73,7 +73,7 @@ describe("duplicate candidates (tiny ViTMAE, embedded store)", () => {
     const pairs: Pair[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const r = await t.admin(DUPLICATES, { kind, threshold, first, after });
+      const r: GraphQLResponse = await t.admin(DUPLICATES, { kind, threshold, first, after });
       expect(r.errors).toBeUndefined();
       pairs.push(...r.data.duplicateCandidates.edges.map((e: { node: Pair }) => e.node));
       if (!r.data.duplicateCandidates.pageInfo.hasNextPage) return pairs;
@@ -120,14 +120,14 @@ describe("duplicate candidates (tiny ViTMAE, embedded store)", () => {
   it("should refuse readers and anonymous callers, and bad arguments", async () => {
     const reader = (await t.app.services.apiKeys.create("reader", "READER")).secret;
     const asReader = await t.gql(DUPLICATES, { kind: "IMAGE" }, { authorization: `Bearer ${reader}` });
-    expect(asReader.errors?.[0].extensions.code).toBe("FORBIDDEN");
+    expect(asReader.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(asReader.data?.duplicateCandidates ?? null).toBeNull();
     const anonymous = await t.gql(DUPLICATES, { kind: "IMAGE" });
-    expect(anonymous.errors?.[0].extensions.code).toBe("UNAUTHENTICATED");
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     const tooMany = await t.admin(DUPLICATES, { kind: "IMAGE", first: 101 });
-    expect(tooMany.errors?.[0].extensions.code).toBe("BAD_USER_INPUT");
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const badThreshold = await t.admin(DUPLICATES, { kind: "RECORD", threshold: 1.5 });
-    expect(badThreshold.errors?.[0].extensions.code).toBe("BAD_USER_INPUT");
+    expect(badThreshold.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const badCursor = await t.admin(DUPLICATES, { kind: "RECORD", after: "nonsense" });
     expect(badCursor.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "after" } });
   });
