@@ -30,6 +30,7 @@ import { Metrics } from "./http/metrics.ts";
 import { baseUrlOf } from "./http/base-url.ts";
 import { createIiifHandler, IIIF_PREFIX } from "./http/iiif.ts";
 import { createHttpServer } from "./http/server.ts";
+import { exampleIdsFrom, graphiqlTabs } from "./http/graphiql-examples.ts";
 import { ApiKeyService } from "./services/api-key.service.ts";
 import { CatalogueImportService } from "./services/catalogue-import.service.ts";
 import { CatalogueService } from "./services/catalogue.service.ts";
@@ -301,7 +302,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log, imageBaseUrl: `${baseUrlOf(req, config.publicUrl)}${IIIF_PREFIX}` };
   };
 
-  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), log });
+  const queryFields = Object.keys(schema.getQueryType()?.getFields() ?? {});
+  const graphiqlTabsNow = async () => graphiqlTabs(await exampleIdsFrom(store), queryFields);
+  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), graphiqlTabs: graphiqlTabsNow, log });
   let stopping: Promise<void> | null = null;
 
   return {
