@@ -6,6 +6,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { photoLikeRgb, toJpeg, toPng } from "../support/images.ts";
+import { STORE_KINDS } from "../support/databases.ts";
 import { startTestApp, type GraphQLResponse, type TestApp } from "../support/test-app.ts";
 
 const TINY_MODEL = path.resolve("models/vit-mae-tiny.onnx");
@@ -31,11 +32,11 @@ const line = (sourceId: string, title: string, artist: string, year: number, ext
 /** The two source ids of a pair, sorted, e.g. "a1+a2". */
 const key = (p: Pair) => [p.first.sourceId, p.second.sourceId].sort().join("+");
 
-describe("duplicate candidates (tiny ViTMAE, embedded store)", () => {
+describe.each(STORE_KINDS)("duplicate candidates (tiny ViTMAE, %s store)", (kind) => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp("embedded", { demo: false, env: { VITRINE_MODEL_PATH: TINY_MODEL } });
+    t = await startTestApp(kind, { demo: false, env: { VITRINE_MODEL_PATH: TINY_MODEL } });
     const summary = await t.app.services.importer.importLines(
       [
         line("a1", "Harbour at Dusk", "Anna Example", 1890),
@@ -69,11 +70,11 @@ describe("duplicate candidates (tiny ViTMAE, embedded store)", () => {
   afterAll(() => t?.stop());
 
   /** Every pair, following the pages (`first` pairs each). */
-  async function allPairs(kind: "IMAGE" | "RECORD", threshold?: number, first = 1): Promise<Pair[]> {
+  async function allPairs(duplicates: "IMAGE" | "RECORD", threshold?: number, first = 1): Promise<Pair[]> {
     const pairs: Pair[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const r: GraphQLResponse = await t.admin(DUPLICATES, { kind, threshold, first, after });
+      const r: GraphQLResponse = await t.admin(DUPLICATES, { kind: duplicates, threshold, first, after });
       expect(r.errors).toBeUndefined();
       pairs.push(...r.data.duplicateCandidates.edges.map((e: { node: Pair }) => e.node));
       if (!r.data.duplicateCandidates.pageInfo.hasNextPage) return pairs;
