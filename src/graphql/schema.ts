@@ -29,7 +29,7 @@ export function buildVitrineSchema(instances: ResolverInstances = new Map()): Gr
   };
   const schema = buildSchemaSync({ resolvers: RESOLVERS, container, authChecker, validateFn: validateArgs, authMode: "error" });
   // type-graphql has no option for the root types' descriptions
-  describe(schema.getQueryType(), "Reading the catalogue: works, artists, categories and similar works. Open to everyone.");
+  describe(schema.getQueryType(), "Reading the catalogue: works, artists, categories and similar works. Open to everyone, except the fields whose description says they need an admin key.");
   describe(schema.getMutationType(), "Changing the catalogue. Every mutation needs an admin API key sent as `Authorization: Bearer <key>`.");
   return schema;
 }
