@@ -21,6 +21,8 @@ import { ArtworkFacetsResolver } from "./graphql/resolvers/artwork-facets.resolv
 import { ArtworkFacetsService } from "./services/artwork-facets.service.ts";
 import { ProvenanceResearchResolver } from "./graphql/resolvers/provenance-research.resolver.ts";
 import { ProvenanceResearchService } from "./services/provenance-research.service.ts";
+import { DuplicatesResolver } from "./graphql/resolvers/duplicates.resolver.ts";
+import { DuplicatesService } from "./services/duplicates.service.ts";
 import { NodeResolver } from "./graphql/resolvers/node.resolver.ts";
 import { buildVitrineSchema } from "./graphql/schema.ts";
 import { checkHealth, type HealthReport } from "./http/health.ts";
@@ -28,6 +30,7 @@ import { Metrics } from "./http/metrics.ts";
 import { baseUrlOf } from "./http/base-url.ts";
 import { createIiifHandler, IIIF_PREFIX } from "./http/iiif.ts";
 import { createHttpServer } from "./http/server.ts";
+import { exampleIdsFrom, graphiqlTabs } from "./http/graphiql-examples.ts";
 import { ApiKeyService } from "./services/api-key.service.ts";
 import { CatalogueImportService } from "./services/catalogue-import.service.ts";
 import { CatalogueService } from "./services/catalogue.service.ts";
@@ -230,7 +233,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
 /** Opens the stores, runs first-start chores (demo import, bootstrap key) and builds the HTTP server. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const core = await openCore(config, options);
-  const { log, metrics, db, store, catalogue, apiKeys, importer, indexService, similarity, images } = core;
+  const { log, metrics, db, store, catalogue, apiKeys, importer, index, indexService, similarity, images } = core;
 
   if (config.demo && (await store.countArtworks({})) === 0) {
     const t0 = Date.now();
@@ -255,6 +258,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtworkImageResolver, new ArtworkImageResolver(config.iiif.maxDimension)],
     [EmbeddingMapResolver, new EmbeddingMapResolver(core.maps)],
     [EmbeddingQualityResolver, new EmbeddingQualityResolver(core.quality)],
+    [DuplicatesResolver, new DuplicatesResolver(new DuplicatesService(index, indexService, store))],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process
@@ -316,7 +320,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log, imageBaseUrl: `${baseUrlOf(req, config.publicUrl)}${IIIF_PREFIX}` };
   };
 
-  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), log });
+  const queryFields = Object.keys(schema.getQueryType()?.getFields() ?? {});
+  const graphiqlTabsNow = async () => graphiqlTabs(await exampleIdsFrom(store), queryFields);
+  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), graphiqlTabs: graphiqlTabsNow, log });
   let stopping: Promise<void> | null = null;
 
   return {

@@ -9,13 +9,14 @@ import { ArtworkImageResolver } from "./resolvers/artwork-image.resolver.ts";
 import { ArtworkResolver } from "./resolvers/artwork.resolver.ts";
 import { ArtworkFacetsResolver } from "./resolvers/artwork-facets.resolver.ts";
 import { ProvenanceResearchResolver } from "./resolvers/provenance-research.resolver.ts";
+import { DuplicatesResolver } from "./resolvers/duplicates.resolver.ts";
 import { NodeResolver } from "./resolvers/node.resolver.ts";
 import { SimilarityResolver } from "./resolvers/similarity.resolver.ts";
 import { EmbeddingMapResolver } from "./resolvers/embedding-map.resolver.ts";
 import { EmbeddingQualityResolver } from "./resolvers/embedding-quality.resolver.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkFacetsResolver, ProvenanceResearchResolver, ArtworkImageResolver, EmbeddingMapResolver, EmbeddingQualityResolver];
+export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkFacetsResolver, ProvenanceResearchResolver, ArtworkImageResolver, EmbeddingMapResolver, EmbeddingQualityResolver, DuplicatesResolver];
 
 /** Resolver instances by class, built by the composition root. */
 export type ResolverInstances = ReadonlyMap<Function, object>;
@@ -30,7 +31,7 @@ export function buildVitrineSchema(instances: ResolverInstances = new Map()): Gr
   };
   const schema = buildSchemaSync({ resolvers: RESOLVERS, container, authChecker, validateFn: validateArgs, authMode: "error" });
   // type-graphql has no option for the root types' descriptions
-  describe(schema.getQueryType(), "Reading the catalogue: works, artists, categories and similar works. Open to everyone.");
+  describe(schema.getQueryType(), "Reading the catalogue: works, artists, categories and similar works. Open to everyone, except the fields whose description says they need an admin key.");
   describe(schema.getMutationType(), "Changing the catalogue. Every mutation needs an admin API key sent as `Authorization: Bearer <key>`.");
   return schema;
 }

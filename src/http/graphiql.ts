@@ -2,9 +2,11 @@
  * GraphiQL for browsers opening /graphql, served entirely from npm packages (graphiql, react,
  * react-dom): no CDN, so it works offline and behind strict firewalls.
  */
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import type { GraphiqlTab } from "./graphiql-examples.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -31,27 +33,15 @@ export async function graphiqlAsset(name: string): Promise<{ body: Buffer; type:
   return { body, type: asset.type };
 }
 
-const DEFAULT_QUERY = `# Welcome to vitrine. Press ▶ to run; Ctrl-Space completes field names.
-# Mutations need an admin key: add {"Authorization": "Bearer <key>"} under Headers.
-query FirstWorks {
-  artworks(first: 5, filter: { mediumCategories: [PAINTING] }) {
-    totalCount
-    edges {
-      node {
-        id
-        title
-        dateText
-        medium
-        artists { name role }
-        provenance { owner dateText method }
-      }
-    }
-  }
-}
-`;
-
-/** The HTML page; `endpoint` is where GraphiQL sends operations. */
-export function graphiqlPage(endpoint: string): string {
+/**
+ * The HTML page; `endpoint` is where GraphiQL sends operations, `tabs` the saved examples it opens with
+ * (graphiql-examples.ts). Tabs an analyst edits are kept in the browser, under a key that changes when
+ * the examples' queries change, so a new set of examples replaces an old one instead of hiding behind it.
+ */
+export function graphiqlPage(endpoint: string, tabs: readonly GraphiqlTab[]): string {
+  const version = createHash("sha256").update(tabs.map((t) => t.query).join("\u0000")).digest("hex").slice(0, 12);
+  // "</" never closes the script element early: JSON may hold it inside strings
+  const json = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -67,9 +57,17 @@ export function graphiqlPage(endpoint: string): string {
 <script src="/graphiql/react-dom.js"></script>
 <script src="/graphiql/graphiql.js"></script>
 <script>
-  const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
+  const fetcher = GraphiQL.createFetcher({ url: ${json(endpoint)} });
+  const prefix = ${json(`vitrine-${version}:`)};
+  const storage = {
+    getItem: (k) => localStorage.getItem(prefix + k),
+    setItem: (k, v) => localStorage.setItem(prefix + k, v),
+    removeItem: (k) => localStorage.removeItem(prefix + k),
+    get length() { return Object.keys(localStorage).filter((k) => k.startsWith(prefix)).length; },
+    clear: () => Object.keys(localStorage).filter((k) => k.startsWith(prefix)).forEach((k) => localStorage.removeItem(k)),
+  };
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
-    React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(DEFAULT_QUERY)}, defaultEditorToolsVisibility: true, shouldPersistHeaders: true })
+    React.createElement(GraphiQL, { fetcher, storage, defaultTabs: ${json(tabs)}, defaultEditorToolsVisibility: true, shouldPersistHeaders: true })
   );
 </script>
 </body>

@@ -11,6 +11,7 @@ import type { CorsConfig, LimitsConfig } from "../config/config.ts";
 import type { GraphQLContext } from "../graphql/context.ts";
 import { createCorsHandler } from "./cors.ts";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.ts";
+import type { GraphiqlTab } from "./graphiql-examples.ts";
 import { IIIF_PREFIX } from "./iiif.ts";
 import { mapAsset, mapPage } from "./map-page.ts";
 import type { HealthReport } from "./health.ts";
@@ -25,6 +26,8 @@ export interface HttpDeps {
   readonly cors: CorsConfig;
   /** Serves stored images under /iiif/ (iiif.ts). */
   readonly iiif: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
+  /** The saved example tabs GraphiQL opens with (graphiql-examples.ts), worked out per page load. */
+  readonly graphiqlTabs: () => Promise<readonly GraphiqlTab[]>;
   readonly log: Logger;
 }
 
@@ -74,7 +77,7 @@ export function createHttpServer(deps: HttpDeps): http.Server {
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
     if (method === "GET" && !url.searchParams.has("query") && (req.headers.accept ?? "").includes("text/html")) {
-      const html = graphiqlPage("/graphql");
+      const html = graphiqlPage("/graphql", await deps.graphiqlTabs());
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) });
       res.end(html);
       return;

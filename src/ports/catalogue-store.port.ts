@@ -155,6 +155,8 @@ export interface CatalogueStore {
   artworkIdsMatching(filter: ArtworkFilter, limit: number): Promise<string[]>;
   /** Every work id, a page at a time in id order (reindex, reconcile). */
   artworkIdsAfter(afterId: string | null, limit: number): Promise<string[]>;
+  /** For each id, the other works whose image has the same SHA-256 (identical bytes), in id order; [] when it has no image. */
+  artworkIdsSharingImage(ids: readonly string[]): Promise<string[][]>;
   listArtists(filter: ArtistFilter, page: PageRequest): Promise<Page<Artist>>;
   countArtists(filter: ArtistFilter): Promise<number>;
   /** Works per artist for many artists at once (newest first), at most `limit` each. */

@@ -175,6 +175,9 @@ export class CachedCatalogueStore implements CatalogueStore {
   artworkIdsAfter(...args: Parameters<CatalogueStore["artworkIdsAfter"]>) {
     return this.store.artworkIdsAfter(...args);
   }
+  artworkIdsSharingImage(ids: readonly string[]) {
+    return this.store.artworkIdsSharingImage(ids);
+  }
   listArtists(...args: Parameters<CatalogueStore["listArtists"]>) {
     return this.store.listArtists(...args);
   }

@@ -327,6 +327,16 @@ export class PrismaCatalogueStore implements CatalogueStore {
     return rows.map((r) => r.id);
   }
 
+  async artworkIdsSharingImage(ids: readonly string[]): Promise<string[][]> {
+    const own = await this.prisma.image.findMany({ where: { artworkId: { in: [...ids] } }, select: { artworkId: true, sha256: true } });
+    const shaOf = new Map(own.map((r) => [r.artworkId, r.sha256]));
+    const same = shaOf.size === 0 ? [] : await this.prisma.image.findMany({ where: { sha256: { in: [...new Set(shaOf.values())] } }, select: { artworkId: true, sha256: true }, orderBy: { artworkId: "asc" } });
+    return ids.map((id) => {
+      const sha = shaOf.get(id);
+      return sha === undefined ? [] : same.filter((r) => r.sha256 === sha && r.artworkId !== id).map((r) => r.artworkId);
+    });
+  }
+
   async listArtists(filter: ArtistFilter, page: PageRequest): Promise<Page<Artist>> {
     const result = await keysetPage(this.prisma.artist as never as KeysetQuery<ArtistModel>, artistWhere(filter), ARTIST_NAME, true, page);
     return { ...result, items: result.items.map((e) => ({ cursor: e.cursor, node: toArtist(e.node) })) };
