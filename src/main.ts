@@ -233,7 +233,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtworkResolver, new ArtworkResolver(catalogue)],
     [ArtistResolver, new ArtistResolver(catalogue)],
     [SimilarityResolver, new SimilarityResolver(similarity)],
-    [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images)],
+    [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images, importer)],
     [ArtworkFacetsResolver, new ArtworkFacetsResolver(new ArtworkFacetsService(store))],
     [ProvenanceResearchResolver, new ProvenanceResearchResolver(new ProvenanceResearchService(store))],
     [ArtworkImageResolver, new ArtworkImageResolver(config.iiif.maxDimension)],
