@@ -695,7 +695,7 @@ export async function run(args: string[]): Promise<void> {
     t0 = performance.now();
     let lastLog = 0;
     const summary = await app.services.importer.importFile(corpusFile, {
-      onProgress: (done) => {
+      onProgress: ({ rows: done }) => {
         if (performance.now() - lastLog > 10_000) {
           lastLog = performance.now();
           log(`  imported ${done} (${Math.round(done / ((performance.now() - t0) / 1000))} works/s)`);

@@ -16,6 +16,8 @@ import type { GraphQLContext } from "./graphql/context.ts";
 import { createCatalogueLoaders } from "./graphql/loaders/catalogue.loaders.ts";
 import { ArtistResolver } from "./graphql/resolvers/artist.resolver.ts";
 import { ArtworkAdminResolver } from "./graphql/resolvers/artwork-admin.resolver.ts";
+import { IndexAdminResolver } from "./graphql/resolvers/index-admin.resolver.ts";
+import { IndexStatusService } from "./services/index-status.service.ts";
 import { ArtworkResolver } from "./graphql/resolvers/artwork.resolver.ts";
 import { ArtworkFacetsResolver } from "./graphql/resolvers/artwork-facets.resolver.ts";
 import { ArtworkFacetsService } from "./services/artwork-facets.service.ts";
@@ -252,13 +254,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [ArtworkResolver, new ArtworkResolver(catalogue)],
     [ArtistResolver, new ArtistResolver(catalogue)],
     [SimilarityResolver, new SimilarityResolver(similarity)],
-    [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images)],
+    [ArtworkAdminResolver, new ArtworkAdminResolver(catalogue, images, importer)],
     [ArtworkFacetsResolver, new ArtworkFacetsResolver(new ArtworkFacetsService(store))],
     [ProvenanceResearchResolver, new ProvenanceResearchResolver(new ProvenanceResearchService(store))],
     [ArtworkImageResolver, new ArtworkImageResolver(config.iiif.maxDimension)],
     [EmbeddingMapResolver, new EmbeddingMapResolver(core.maps)],
     [EmbeddingQualityResolver, new EmbeddingQualityResolver(core.quality)],
     [DuplicatesResolver, new DuplicatesResolver(new DuplicatesService(index, indexService, store))],
+    [IndexAdminResolver, new IndexAdminResolver(new IndexStatusService(store, core.index, indexService, core.queue))],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process

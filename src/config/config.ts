@@ -99,6 +99,8 @@ export interface WorkerConfig {
   readonly maxAttempts: number;
   /** Run the embedding runner inside the API process (the embedded default). */
   readonly inProcess: boolean;
+  /** How long DONE embedding jobs are kept before the worker removes them, in hours (0: at the next pass). */
+  readonly jobRetentionHours: number;
 }
 
 export interface RowCacheConfig {
@@ -263,6 +265,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       batchSize: int(env, "VITRINE_WORKER_BATCH", 32, 1),
       maxAttempts: int(env, "VITRINE_WORKER_MAX_ATTEMPTS", 8, 1),
       inProcess: bool(env, "VITRINE_INPROCESS_WORKER", true),
+      jobRetentionHours: int(env, "VITRINE_JOB_RETENTION_HOURS", 24, 0),
     },
     rowCache: {
       maxEntries: int(env, "VITRINE_ROW_CACHE_ENTRIES", 100_000),

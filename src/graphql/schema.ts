@@ -8,6 +8,7 @@ import { ArtworkAdminResolver } from "./resolvers/artwork-admin.resolver.ts";
 import { ArtworkImageResolver } from "./resolvers/artwork-image.resolver.ts";
 import { ArtworkResolver } from "./resolvers/artwork.resolver.ts";
 import { ArtworkFacetsResolver } from "./resolvers/artwork-facets.resolver.ts";
+import { IndexAdminResolver } from "./resolvers/index-admin.resolver.ts";
 import { ProvenanceResearchResolver } from "./resolvers/provenance-research.resolver.ts";
 import { DuplicatesResolver } from "./resolvers/duplicates.resolver.ts";
 import { NodeResolver } from "./resolvers/node.resolver.ts";
@@ -16,7 +17,7 @@ import { EmbeddingMapResolver } from "./resolvers/embedding-map.resolver.ts";
 import { EmbeddingQualityResolver } from "./resolvers/embedding-quality.resolver.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkFacetsResolver, ProvenanceResearchResolver, ArtworkImageResolver, EmbeddingMapResolver, EmbeddingQualityResolver, DuplicatesResolver];
+export const RESOLVERS: NonEmptyArray<new (...args: any[]) => object> = [NodeResolver, ArtworkResolver, ArtistResolver, SimilarityResolver, ArtworkAdminResolver, ArtworkFacetsResolver, ProvenanceResearchResolver, ArtworkImageResolver, EmbeddingMapResolver, EmbeddingQualityResolver, DuplicatesResolver, IndexAdminResolver];
 
 /** Resolver instances by class, built by the composition root. */
 export type ResolverInstances = ReadonlyMap<Function, object>;

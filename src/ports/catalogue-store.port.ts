@@ -133,11 +133,22 @@ export interface ImportRecord {
   readonly image: ImageRequest | null;
   /** Imported without an image folder: an existing work whose image came from a local file keeps it as it is. */
   readonly withoutImageFolder?: boolean;
+  /** SHA-256 of the normalised record; a work last imported with the same hash is left as it is. */
+  readonly contentHash?: string;
 }
+
+/** What an import did with one record. */
+export type ImportOutcome = "CREATED" | "UPDATED" | "UNCHANGED";
 
 export interface ImportBatchResult {
   readonly created: number;
   readonly updated: number;
+  /** Records with the content hash of the work's last import: neither written nor queued. */
+  readonly unchanged: number;
+  /** Each record's outcome, in the order given. */
+  readonly outcomes: readonly ImportOutcome[];
+  /** Each record's work id, in the order given. */
+  readonly ids: readonly string[];
 }
 
 export interface CatalogueStore {

@@ -6,6 +6,28 @@ import type { EmbeddingReason } from "./catalogue-store.port.ts";
 
 export type JobStatus = "PENDING" | "RUNNING" | "DONE" | "FAILED";
 
+/** The states worth counting often: DONE jobs are only kept for a while (see pruneDone) and never counted. */
+export type OpenJobStatus = Exclude<JobStatus, "DONE">;
+
+/** One job as an admin sees it. */
+export interface EmbeddingJobRow {
+  readonly id: string;
+  readonly artworkId: string;
+  readonly reason: string;
+  readonly status: JobStatus;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: Date;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Where a page of jobs starts: after this job in (createdAt, id) order. */
+export interface JobCursor {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
 export interface ClaimedJob {
   readonly id: string;
   readonly artworkId: string;
@@ -25,7 +47,14 @@ export interface JobQueue {
   fail(jobId: string, error: string, retryAt: Date | null): Promise<void>;
   /** Queues works again (reindex, repair). */
   enqueue(artworkIds: readonly string[], reason: EmbeddingReason): Promise<void>;
-  counts(): Promise<Record<JobStatus, number>>;
+  /** Jobs by open state, read from the status index (DONE jobs are not counted: they are many and pruned). */
+  counts(): Promise<Record<OpenJobStatus, number>>;
   /** Jobs that failed for good, newest first. */
-  failures(limit: number): Promise<{ artworkId: string; attempts: number; lastError: string | null }[]>;
+  failures(limit: number): Promise<{ artworkId: string; attempts: number; lastError: string | null; updatedAt: Date }[]>;
+  /** Removes up to `limit` DONE jobs finished before `before`, oldest first; returns how many. */
+  pruneDone(before: Date, limit: number): Promise<number>;
+  /** Up to `limit` jobs (of one status, or all) after `after`, oldest first. */
+  list(status: JobStatus | null, limit: number, after: JobCursor | null): Promise<EmbeddingJobRow[]>;
+  /** How many jobs have `status` (all when null). */
+  count(status: JobStatus | null): Promise<number>;
 }

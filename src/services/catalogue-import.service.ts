@@ -1,8 +1,12 @@
 /**
- * Bulk import of a catalogue file (JSON Lines). Good rows go in by batches; a bad row is reported with
- * its line and reason and the others still go in. Idempotent by (source, sourceId). Images are not
- * fetched here: a row's image sources are queued for the image worker; a local file (`--images DIR`)
- * is only copied into the blob store by hash, and checked and decoded by the worker like a fetched one.
+ * Bulk import of a catalogue (JSON Lines, or CSV through a column mapping). Good rows go in by
+ * batches; a bad row is reported with its line, code, field and reason and the others still go in: a
+ * batch the database refuses is retried row by row, so only the rows at fault are rejected. Text no
+ * store can hold (NUL, lone surrogates) is refused before it reaches the database. A row whose
+ * normalised record hashes the same as the work's last import is neither written nor queued again.
+ * Idempotent by (source, sourceId). Images are not fetched here: a row's image sources are queued for
+ * the image worker; a local file (`--images DIR`) is only copied into the blob store by hash, and
+ * checked and decoded by the worker like a fetched one.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -10,27 +14,57 @@ import { createInterface } from "node:readline";
 import { isDomainError } from "../domain/errors.ts";
 import { safeFileStem, type ImageCandidate } from "../domain/image-request.ts";
 import type { BlobStore } from "../ports/blob-store.port.ts";
-import type { CatalogueStore, ImportRecord } from "../ports/catalogue-store.port.ts";
+import type { CatalogueStore, ImportOutcome, ImportRecord } from "../ports/catalogue-store.port.ts";
 import type { ImageFolder } from "../ports/image-folder.port.ts";
+import { csvRows, type CsvMapping } from "./catalogue-csv.reader.ts";
 import { parseCatalogueRow } from "./catalogue-row.parser.ts";
 
 export interface ImportProblem {
+  /** The row's line in the file (for rows given as a list: its index + 1). */
   readonly line: number;
   readonly code: string;
   readonly field: string | null;
   readonly message: string;
+  /** The row as read (the JSON value, the CSV record, or the text that did not parse). */
+  readonly row?: unknown;
+}
+
+/** A row as read from a source: its value, or the problem that kept it from being read. */
+export type SourceRow =
+  | { readonly line: number; readonly value: unknown; readonly raw?: unknown; readonly problem?: undefined }
+  | { readonly line: number; readonly problem: Omit<ImportProblem, "line" | "row">; readonly raw: unknown; readonly value?: undefined };
+
+/** What happened to one row that went in. */
+export interface ImportRowResult {
+  readonly line: number;
+  readonly id: string;
+  readonly outcome: ImportOutcome;
 }
 
 export interface ImportSummary {
   readonly created: number;
   readonly updated: number;
+  /** Rows equal to the work's last import: neither written nor queued. */
+  readonly unchanged: number;
   readonly rejected: readonly ImportProblem[];
+  /** Each row that went in (with `collectResults`), in order. */
+  readonly results?: readonly ImportRowResult[];
+}
+
+/** How far an import is: rows read, and how many of them were rejected. */
+export interface ImportProgress {
+  readonly rows: number;
+  readonly rejected: number;
 }
 
 export interface ImportOptions {
   readonly batchSize?: number;
   readonly defaultSource?: string;
-  readonly onProgress?: (done: number) => void;
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Called with each rejected row as soon as it is known (the CLI's --report). */
+  readonly onRejected?: (problem: ImportProblem) => void | Promise<void>;
+  /** Keep each row's outcome in the summary (small imports: the API's mutation). */
+  readonly collectResults?: boolean;
   /**
    * The folder local image files are read from: a row's `imagePath` (relative to it), or else a file
    * `<sourceId>.<ext>` (sourceId made safe for a file name, see safeFileStem) when one exists.
@@ -38,11 +72,38 @@ export interface ImportOptions {
   readonly images?: ImageFolder;
 }
 
+/** A file's format: JSON Lines (the default), or CSV with an optional column mapping. */
+export type ImportFormat = { readonly kind: "jsonl" } | { readonly kind: "csv"; readonly mapping: CsvMapping | null };
+
 /** Where local image files go at import, and how large one may be. */
 export interface ImportImageStore {
   readonly blobs: BlobStore;
   readonly maxBytes: number;
 }
+
+/** SHA-256 of a record's content (what the import would write), in a stable key order. */
+export function contentHashOf(record: ImportRecord): string {
+  const stable = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(stable) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])])) : v;
+  const { contentHash: _, ...content } = record;
+  return createHash("sha256").update(JSON.stringify(stable(content))).digest("hex");
+}
+
+/** JSON Lines as rows; a line that is not JSON is a row with its problem. Blank lines are skipped. */
+async function* jsonLineRows(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<SourceRow> {
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (!text.trim()) continue;
+    try {
+      yield { line, value: JSON.parse(text) };
+    } catch (e) {
+      yield { line, problem: { code: "BAD_USER_INPUT", field: null, message: `Not valid JSON: ${(e as Error).message}` }, raw: text };
+    }
+  }
+}
+
+type Pending = { line: number; record: ImportRecord; raw: unknown };
 
 export class CatalogueImportService {
   constructor(
@@ -50,53 +111,96 @@ export class CatalogueImportService {
     private readonly imageStore: ImportImageStore | null = null,
   ) {}
 
-  /** Imports every line of a JSON Lines file. */
-  importFile(file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  /** Imports every row of a file: JSON Lines, or CSV with `format`. */
+  importFile(file: string, options: ImportOptions = {}, format: ImportFormat = { kind: "jsonl" }): Promise<ImportSummary> {
+    if (format.kind === "csv") return this.importRows(csvRows(createReadStream(file), format.mapping), options);
     const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
     return this.importLines(lines, options);
   }
 
-  async importLines(lines: AsyncIterable<string> | Iterable<string>, options: ImportOptions = {}): Promise<ImportSummary> {
+  /** Imports JSON Lines. */
+  importLines(lines: AsyncIterable<string> | Iterable<string>, options: ImportOptions = {}): Promise<ImportSummary> {
+    return this.importRows(jsonLineRows(lines), options);
+  }
+
+  /** Imports rows given as values (the API's mutation); a row's line is its index + 1. */
+  importValues(values: readonly unknown[], options: ImportOptions = {}): Promise<ImportSummary> {
+    return this.importRows(values.map((value, i) => ({ line: i + 1, value })), options);
+  }
+
+  async importRows(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions = {}): Promise<ImportSummary> {
     const batchSize = options.batchSize ?? 250;
     const rejected: ImportProblem[] = [];
-    let batch: { line: number; record: ImportRecord }[] = [];
+    const results: ImportRowResult[] = [];
+    let batch: Pending[] = [];
     let created = 0;
     let updated = 0;
-    let lineNo = 0;
+    let unchanged = 0;
+    let read = 0;
     const seen = new Map<string, number>();
+    const reject = async (problem: ImportProblem) => {
+      rejected.push(problem);
+      await options.onRejected?.(problem);
+    };
+    const written = (items: readonly Pending[], outcomes: readonly ImportOutcome[], ids: readonly string[]) => {
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome === "CREATED") created++;
+        else if (outcome === "UPDATED") updated++;
+        else unchanged++;
+        if (options.collectResults) results.push({ line: items[i].line, id: ids[i], outcome });
+      }
+    };
     const flush = async () => {
       if (batch.length === 0) return;
-      const result = await this.store.importArtworks(batch.map((b) => b.record));
-      created += result.created;
-      updated += result.updated;
-      options.onProgress?.(created + updated);
+      const items = batch;
       batch = [];
+      try {
+        const result = await this.store.importArtworks(items.map((b) => b.record));
+        written(items, result.outcomes, result.ids);
+      } catch (e) {
+        if (!isDomainError(e)) throw e;
+        // the database refused the batch: row by row, so only the rows at fault are rejected
+        for (const item of items) {
+          try {
+            const result = await this.store.importArtworks([item.record]);
+            written([item], result.outcomes, result.ids);
+          } catch (err) {
+            if (!isDomainError(err)) throw err;
+            await reject({ line: item.line, code: err.code, field: err.field ?? null, message: err.message, row: item.raw });
+          }
+        }
+      }
+      options.onProgress?.({ rows: read, rejected: rejected.length });
     };
-    for await (const text of lines) {
-      lineNo++;
-      if (!text.trim()) continue;
+    for await (const row of rows) {
+      read++;
+      if (row.problem) {
+        await reject({ line: row.line, ...row.problem, row: row.raw });
+        continue;
+      }
+      const raw = row.raw ?? row.value;
       let record: ImportRecord;
       try {
-        record = parseCatalogueRow(JSON.parse(text), options.defaultSource);
+        record = parseCatalogueRow(row.value, options.defaultSource);
       } catch (e) {
-        if (e instanceof SyntaxError) rejected.push({ line: lineNo, code: "BAD_USER_INPUT", field: null, message: `Not valid JSON: ${e.message}` });
-        else if (isDomainError(e)) rejected.push({ line: lineNo, code: e.code, field: e.field ?? null, message: e.message });
-        else throw e;
+        if (!isDomainError(e)) throw e;
+        await reject({ line: row.line, code: e.code, field: e.field ?? null, message: e.message, row: raw });
         continue;
       }
       const key = `${record.source}\u0000${record.sourceId}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        rejected.push({ line: lineNo, code: "CONFLICT", field: "sourceId", message: `sourceId "${record.sourceId}" already appeared on line ${first} of this file.` });
+        await reject({ line: row.line, code: "CONFLICT", field: "sourceId", message: `sourceId "${record.sourceId}" already appeared on line ${first} of this file.`, row: raw });
         continue;
       }
-      seen.set(key, lineNo);
+      seen.set(key, row.line);
       record = await this.withLocalFile(record, options.images);
-      batch.push({ line: lineNo, record });
+      batch.push({ line: row.line, record: { ...record, contentHash: contentHashOf(record) }, raw });
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    return { created, updated, rejected };
+    options.onProgress?.({ rows: read, rejected: rejected.length });
+    return { created, updated, unchanged, rejected, ...(options.collectResults ? { results } : {}) };
   }
 
   /**

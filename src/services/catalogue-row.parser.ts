@@ -5,6 +5,7 @@
 import { artistKeyOf } from "../domain/artist-identity.ts";
 import { MEDIUM_CATEGORIES } from "../domain/artwork.ts";
 import { InvalidInputError } from "../domain/errors.ts";
+import { unstorablePath } from "../domain/storable-text.ts";
 import { iiifServiceOf, type ImageCandidate, type ImageRequest } from "../domain/image-request.ts";
 import type { ArtistWrite, ImportRecord } from "../ports/catalogue-store.port.ts";
 
@@ -67,6 +68,8 @@ export function imageRequestOf(row: Record<string, unknown>, imageUrl: string | 
 export function parseCatalogueRow(raw: unknown, defaultSource = "import"): ImportRecord {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidInputError("row", "Each line must be a JSON object.");
   const row = raw as Json;
+  const bad = unstorablePath(row);
+  if (bad) throw new InvalidInputError(bad, `"${bad}" holds a NUL character or a lone UTF-16 surrogate, which cannot be stored; remove it.`);
   const sourceId = str(row, "sourceId", true) as string;
   const title = str(row, "title", true) as string;
   const yearStart = year(row, "yearStart");

@@ -1,7 +1,10 @@
 /**
  * Compares the catalogue (the source of truth) with the vector index and repairs drift (DESIGN.md,
  * "nothing lost"): works without a vector are queued for embedding, vectors of works that no longer
- * exist are removed. Safe to run while the API and workers run.
+ * exist are removed. Safe to run while the API and workers run: the index is scanned before the
+ * catalogue is read (a work created and embedded meanwhile is then in the catalogue's ids), and every
+ * orphan is looked up in the catalogue again right before its vector is deleted, so the vector of a
+ * work that exists when the delete happens is never removed.
  */
 import type { CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { JobQueue } from "../ports/job-queue.port.ts";
@@ -29,21 +32,27 @@ export class ReconcileService {
 
   /** Compares `collection` with the catalogue; with `repair`, queues the missing and deletes the orphans. */
   async run(collection: string, options: { repair: boolean }): Promise<ReconcileReport> {
+    // the index first: a vector written after this scan is not a candidate, and a work created before
+    // its vector was written is in the catalogue read below
+    const vectors = new Set<string>();
+    for await (const ids of idPages((after, limit) => this.index.ids(collection, after, limit), PAGE)) for (const id of ids) vectors.add(id);
     const works = new Set<string>();
     for await (const ids of idPages((after, limit) => this.store.artworkIdsAfter(after, limit), PAGE)) for (const id of ids) works.add(id);
-    const indexed = new Set<string>();
-    const orphans: string[] = [];
-    for await (const ids of idPages((after, limit) => this.index.ids(collection, after, limit), PAGE)) {
-      for (const id of ids) {
-        if (works.has(id)) indexed.add(id);
-        else orphans.push(id);
-      }
-    }
-    const missing = [...works].filter((id) => !indexed.has(id));
+    let orphans = [...vectors].filter((id) => !works.has(id));
+    const missing = [...works].filter((id) => !vectors.has(id));
     if (options.repair) {
       for (let i = 0; i < missing.length; i += PAGE) await this.queue.enqueue(missing.slice(i, i + PAGE), "REINDEX");
-      for (let i = 0; i < orphans.length; i += PAGE) await this.index.delete(collection, orphans.slice(i, i + PAGE));
+      const removed: string[] = [];
+      for (let i = 0; i < orphans.length; i += PAGE) {
+        const page = orphans.slice(i, i + PAGE);
+        // looked up again right before the delete: one that exists now keeps its vector
+        const rows = await this.store.artworksByIds(page);
+        const gone = page.filter((_, j) => rows[j] === null);
+        if (gone.length) await this.index.delete(collection, gone);
+        removed.push(...gone);
+      }
+      orphans = removed;
     }
-    return { works: works.size, vectors: indexed.size + orphans.length, missing: missing.length, orphaned: orphans.length, repaired: options.repair };
+    return { works: works.size, vectors: vectors.size, missing: missing.length, orphaned: orphans.length, repaired: options.repair };
   }
 }

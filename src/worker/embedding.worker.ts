@@ -25,6 +25,9 @@ export interface WorkerPass {
 }
 
 const LEASE_MS = 5 * 60_000;
+/** DONE jobs past their retention are removed at most this often, this many per pass (a bounded delete). */
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCH = 5000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 
 /** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 10 minutes. */
@@ -75,6 +78,7 @@ export class EmbeddingWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private lastPrune = 0;
 
   constructor(
     private readonly queue: JobQueue,
@@ -89,6 +93,7 @@ export class EmbeddingWorker {
 
   /** One pass: claim a batch, embed, write, complete. Returns what it did. */
   async runOnce(): Promise<WorkerPass> {
+    await this.pruneIfDue();
     const jobs = await this.queue.claim(this.config.batchSize, this.id, LEASE_MS);
     if (jobs.length === 0) {
       await this.target.completeIfBuilt();
@@ -172,6 +177,22 @@ export class EmbeddingWorker {
     this.running = false;
     this.wake?.();
     await this.loop;
+  }
+
+  /**
+   * Removes DONE jobs older than the retention (VITRINE_JOB_RETENTION_HOURS), in passes of at most
+   * PRUNE_BATCH, once a minute or at the next pass while a backlog remains. A failure only delays it.
+   */
+  private async pruneIfDue(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    try {
+      const removed = await this.queue.pruneDone(new Date(Date.now() - this.config.jobRetentionHours * 3_600_000), PRUNE_BATCH);
+      if (removed === PRUNE_BATCH) this.lastPrune = 0;
+      if (removed) this.log.debug({ removed }, "removed finished embedding jobs past their retention");
+    } catch (e) {
+      this.log.warn({ err: e instanceof Error ? e.message : String(e) }, "could not remove finished embedding jobs; trying again later");
+    }
   }
 
   private async process(jobs: readonly ClaimedJob[]): Promise<{ upserted: number; deleted: number }> {

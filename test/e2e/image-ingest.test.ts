@@ -188,7 +188,7 @@ describe.each(STORE_KINDS)("images at ingest (%s store)", (kind) => {
   it("should fetch nothing when the same rows are imported again, and fetch again when a URL changes", async () => {
     const before = host.requests.length + slow.requests.length;
     const again = await t.app.services.importer.importLines(rows, { images: new FsImageFolder(folder) });
-    expect(again).toMatchObject({ created: 0, updated: rows.length, rejected: [] });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: rows.length, rejected: [] });
     const totals = await drainAll();
     expect(totals).toEqual({ READY: 0, FAILED: 0, RETRY: 0, STALE: 0 });
     expect(host.requests.length + slow.requests.length).toBe(before);

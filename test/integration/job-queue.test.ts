@@ -50,6 +50,37 @@ describe.each(STORE_KINDS)("embedding job queue (%s store)", (kind) => {
       taken += a.length + b.length + c.length;
     }
     expect(taken).toBe(total);
-    expect(await core.queue.counts()).toMatchObject({ PENDING: 0, RUNNING: 0, DONE: total });
+    expect(await core.queue.counts()).toEqual({ PENDING: 0, RUNNING: 0, FAILED: 0 });
+    expect(await core.queue.count("DONE")).toBe(total);
+  }, 120_000);
+
+  it("should page through jobs by status, oldest first, and prune DONE jobs past their retention in bounded passes", async () => {
+    const done = await core.queue.count("DONE");
+    expect(done).toBeGreaterThan(1000);
+    // pages join up without gaps or repeats
+    const seen: string[] = [];
+    let after = null;
+    for (;;) {
+      const page = await core.queue.list("DONE", 500, after);
+      seen.push(...page.map((j) => j.id));
+      if (page.length < 500) break;
+      const last = page.at(-1)!;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+    expect(seen).toHaveLength(done);
+    expect(new Set(seen).size).toBe(done);
+    // some jobs still open are never pruned, whatever their age
+    const [w1, w2] = await core.store.artworkIdsAfter(null, 2);
+    await core.queue.enqueue([w1, w2], "REINDEX");
+    await core.db.prisma.embeddingJob.updateMany({ where: { status: "DONE" }, data: { updatedAt: new Date(Date.now() - 48 * 3_600_000) } });
+    const recent = (await core.queue.list("DONE", 10, null)).map((j) => j.id);
+    await core.db.prisma.embeddingJob.updateMany({ where: { id: { in: recent } }, data: { updatedAt: new Date() } });
+    const cutoff = new Date(Date.now() - 24 * 3_600_000);
+    expect(await core.queue.pruneDone(cutoff, 1000)).toBe(1000);
+    let removed = 1000;
+    for (let n = await core.queue.pruneDone(cutoff, 1000); n > 0; n = await core.queue.pruneDone(cutoff, 1000)) removed += n;
+    expect(removed).toBe(done - 10);
+    expect((await core.queue.list("DONE", 100, null)).map((j) => j.id).sort()).toEqual([...recent].sort());
+    expect(await core.queue.counts()).toMatchObject({ PENDING: 2 });
   }, 120_000);
 });

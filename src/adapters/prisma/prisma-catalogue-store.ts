@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { foldText, isNameDerivedKey, matchArtist, nameKeyOf } from "../../domain/artist-identity.ts";
 import type { Artist, ArtistCredit, Artwork, ArtworkImage, PaletteColour, ProvenanceEvent } from "../../domain/artwork.ts";
-import { ConflictError } from "../../domain/errors.ts";
+import { ConflictError, InvalidInputError } from "../../domain/errors.ts";
 import { IMAGE_STATUSES, imageRequestHost, imageRequestKey, parseImageRequest, type ImageStatus } from "../../domain/image-request.ts";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { ownerKey } from "../../domain/owner-name.ts";
@@ -16,6 +16,7 @@ import type {
   CatalogueStore,
   EmbeddingReason,
   ImportBatchResult,
+  ImportOutcome,
   ImportRecord,
   MediumCategoryCount,
   Page,
@@ -203,6 +204,31 @@ async function keysetPage<M extends { id: string }>(
     hasNextPage: backwards ? Boolean(page.before) : more,
     hasPreviousPage: backwards ? more : Boolean(page.after),
   };
+}
+
+/**
+ * A database's refusal of imported data (a value too long, a constraint, a type) as a client's mistake,
+ * so an import can retry its batch row by row and reject the row at fault; a lost connection or any
+ * other failure stays what it is (the import stops and can be run again).
+ */
+/** Driver errors that are the data's fault (a constraint, a value out of range), not the connection's. */
+const DATA_FAULTS = new Set(["UniqueConstraintViolation", "NullConstraintViolation", "ForeignKeyConstraintViolation", "LengthMismatch", "ValueOutOfRange", "InconsistentColumnData"]);
+
+function refusedRow(e: unknown): unknown {
+  // a raw statement's error comes straight from the driver adapter
+  const cause = (e as { name?: unknown; cause?: { kind?: unknown; code?: unknown; column?: unknown } })?.name === "DriverAdapterError" ? (e as { cause?: { kind?: unknown; code?: unknown; column?: unknown } }).cause : undefined;
+  if (cause) {
+    // SQLSTATE classes 22 (data exception), 23 (integrity constraint) and P0 (raised by a trigger)
+    const refused = DATA_FAULTS.has(String(cause.kind)) || (cause.kind === "postgres" && /^(22|23|P0)/.test(String(cause.code)));
+    if (!refused) return e;
+    const column = typeof cause.column === "string" ? cause.column : null;
+    return new InvalidInputError(column ?? "row", `The database refused this row (${cause.kind === "postgres" ? `SQLSTATE ${String(cause.code)}` : String(cause.kind)}${column ? ` on ${column}` : ""}); fix the value and import the row again.`);
+  }
+  if (e instanceof Prisma.PrismaClientValidationError) return new InvalidInputError("row", "The database refused a value of this row (a wrong type or shape).");
+  if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code.startsWith("P1")) return e;
+  const meta = (e.meta ?? {}) as { column_name?: unknown; target?: unknown };
+  const column = typeof meta.column_name === "string" ? meta.column_name : Array.isArray(meta.target) ? meta.target.join(",") : typeof meta.target === "string" ? meta.target : null;
+  return new InvalidInputError(column ?? "row", `The database refused this row (${e.code}${column ? ` on ${column}` : ""}); fix the value and import the row again.`);
 }
 
 export class PrismaCatalogueStore implements CatalogueStore {
@@ -415,6 +441,8 @@ export class PrismaCatalogueStore implements CatalogueStore {
           ...(write.fields as Prisma.ArtworkUpdateInput),
           ...(write.source !== undefined ? { source: write.source } : {}),
           ...(write.sourceId !== undefined ? { sourceId: write.sourceId } : {}),
+          // edited by hand: the next import of this work writes it again, even when its row is unchanged
+          contentHash: null,
           updatedAt: new Date(),
         },
       });
@@ -531,21 +559,40 @@ export class PrismaCatalogueStore implements CatalogueStore {
     });
   }
 
-  async importArtworks(records: readonly ImportRecord[]): Promise<ImportBatchResult> {
+  async importArtworks(all: readonly ImportRecord[]): Promise<ImportBatchResult> {
+    try {
+      return await this.importBatch(all);
+    } catch (e) {
+      throw refusedRow(e);
+    }
+  }
+
+  private importBatch(all: readonly ImportRecord[]): Promise<ImportBatchResult> {
     return this.prisma.$transaction(
       async (tx) => {
-        const artistIds = await resolveArtists(tx, records.flatMap((r) => r.artists.map((a) => a.artist)));
-        const existing = await tx.artwork.findMany({
-          where: { OR: records.map((r) => ({ source: r.source, sourceId: r.sourceId })) },
-          select: { id: true, source: true, sourceId: true, imageRequest: true, image: { select: { id: true } } },
+        const found = await tx.artwork.findMany({
+          where: { OR: all.map((r) => ({ source: r.source, sourceId: r.sourceId })) },
+          select: { id: true, source: true, sourceId: true, imageRequest: true, contentHash: true, image: { select: { id: true } } },
         });
+        const foundByKey = new Map(found.map((e) => [`${e.source}\u0000${e.sourceId}`, e]));
+        // a record with the hash of the work's last import is unchanged: nothing written, nothing queued
+        const isUnchanged = (r: ImportRecord) => {
+          const before = foundByKey.get(`${r.source}\u0000${r.sourceId}`);
+          return Boolean(before && r.contentHash && before.contentHash === r.contentHash);
+        };
+        const records = all.filter((r) => !isUnchanged(r));
+        const outcomes = all.map((r): ImportOutcome => (isUnchanged(r) ? "UNCHANGED" : foundByKey.has(`${r.source}\u0000${r.sourceId}`) ? "UPDATED" : "CREATED"));
+        const allIds = all.map((r) => foundByKey.get(`${r.source}\u0000${r.sourceId}`)?.id ?? null);
+        if (records.length === 0) return { created: 0, updated: 0, unchanged: all.length, outcomes, ids: allIds as string[] };
+        const artistIds = await resolveArtists(tx, records.flatMap((r) => r.artists.map((a) => a.artist)));
+        const existing = found.filter((e) => records.some((r) => r.source === e.source && r.sourceId === e.sourceId));
         const existingByKey = new Map(existing.map((e) => [`${e.source}\u0000${e.sourceId}`, e]));
         const ids = records.map((r) => existingByKey.get(`${r.source}\u0000${r.sourceId}`)?.id ?? randomUUID());
         const requests = records.map((r) => (r.image && r.image.candidates.length ? imageRequestKey(r.image) : null));
         const fresh = records.flatMap((r, i) =>
           existingByKey.has(`${r.source}\u0000${r.sourceId}`)
             ? []
-            : [{ ...r.fields, id: ids[i], source: r.source, sourceId: r.sourceId, imageUrls: [...r.fields.imageUrls], imageRequest: requests[i], imageStatus: requests[i] ? "PENDING" : "NONE" }],
+            : [{ ...r.fields, id: ids[i], source: r.source, sourceId: r.sourceId, imageUrls: [...r.fields.imageUrls], imageRequest: requests[i], imageStatus: requests[i] ? "PENDING" : "NONE", contentHash: r.contentHash ?? null }],
         );
         if (fresh.length) await tx.artwork.createMany({ data: fresh });
         const replaced = existing.map((e) => e.id);
@@ -567,7 +614,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
             : requests[i]
               ? { imageRequest: requests[i], imageStatus: "PENDING", imageProblem: null }
               : { imageRequest: null, imageStatus: before.image ? "READY" : "NONE", imageProblem: null };
-          await tx.artwork.update({ where: { id: ids[i] }, data: { ...r.fields, imageUrls: [...r.fields.imageUrls], ...image, updatedAt: new Date() } });
+          await tx.artwork.update({ where: { id: ids[i] }, data: { ...r.fields, imageUrls: [...r.fields.imageUrls], ...image, contentHash: r.contentHash ?? null, updatedAt: new Date() } });
         }
         const refetched = toFetch.map((i) => ids[i]).filter((id) => replaced.includes(id));
         if (refetched.length || cancelled.length) await tx.imageFetchJob.deleteMany({ where: { artworkId: { in: [...refetched, ...cancelled] } } });
@@ -591,7 +638,14 @@ export class PrismaCatalogueStore implements CatalogueStore {
         await tx.provenanceEvent.createMany({ data: records.flatMap((r, i) => r.provenance.map((p, position) => ({ ...p, ownerKey: ownerKey(p.owner), artworkId: ids[i], position }))) });
         await refreshSearchDocuments(tx, ids);
         await tx.embeddingJob.createMany({ data: ids.map((artworkId) => ({ artworkId, reason: "IMPORTED" })) });
-        return { created: fresh.length, updated: replaced.length };
+        const idByKey = new Map(records.map((r, i) => [`${r.source}\u0000${r.sourceId}`, ids[i]]));
+        return {
+          created: fresh.length,
+          updated: replaced.length,
+          unchanged: all.length - records.length,
+          outcomes,
+          ids: all.map((r, i) => allIds[i] ?? (idByKey.get(`${r.source}\u0000${r.sourceId}`) as string)),
+        };
       },
       { timeout: 60_000 },
     );

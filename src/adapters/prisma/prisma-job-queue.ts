@@ -1,7 +1,7 @@
 /** JobQueue on the catalogue database (PostgreSQL or embedded): claims use FOR UPDATE SKIP LOCKED. */
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { EmbeddingReason } from "../../ports/catalogue-store.port.ts";
-import type { ClaimedJob, JobQueue, JobStatus } from "../../ports/job-queue.port.ts";
+import type { ClaimedJob, EmbeddingJobRow, JobCursor, JobQueue, JobStatus, OpenJobStatus } from "../../ports/job-queue.port.ts";
 
 /** Advisory lock key of embedding-job claims. */
 const CLAIM_LOCK = 727275;
@@ -52,10 +52,11 @@ export class PrismaJobQueue implements JobQueue {
     await this.prisma.embeddingJob.createMany({ data: artworkIds.map((artworkId) => ({ artworkId, reason })) });
   }
 
-  async counts(): Promise<Record<JobStatus, number>> {
-    const groups = await this.prisma.embeddingJob.groupBy({ by: ["status"], _count: { _all: true } });
-    const out: Record<JobStatus, number> = { PENDING: 0, RUNNING: 0, DONE: 0, FAILED: 0 };
-    for (const g of groups) out[g.status as JobStatus] = g._count._all;
+  async counts(): Promise<Record<OpenJobStatus, number>> {
+    // an index range per open state: DONE rows (most of the table) are never read
+    const groups = await this.prisma.embeddingJob.groupBy({ by: ["status"], where: { status: { in: ["PENDING", "RUNNING", "FAILED"] } }, _count: { _all: true } });
+    const out: Record<OpenJobStatus, number> = { PENDING: 0, RUNNING: 0, FAILED: 0 };
+    for (const g of groups) out[g.status as OpenJobStatus] = g._count._all;
     return out;
   }
 
@@ -64,7 +65,33 @@ export class PrismaJobQueue implements JobQueue {
       where: { status: "FAILED" },
       orderBy: { updatedAt: "desc" },
       take: limit,
-      select: { artworkId: true, attempts: true, lastError: true },
+      select: { artworkId: true, attempts: true, lastError: true, updatedAt: true },
     });
+  }
+
+  async pruneDone(before: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(
+      `DELETE FROM "EmbeddingJob" WHERE id IN (
+         SELECT id FROM "EmbeddingJob" WHERE status = 'DONE' AND "updatedAt" < $1::timestamptz ORDER BY "updatedAt" LIMIT $2)`,
+      before.toISOString(),
+      limit,
+    );
+  }
+
+  async list(status: JobStatus | null, limit: number, after: JobCursor | null): Promise<EmbeddingJobRow[]> {
+    const rows = await this.prisma.embeddingJob.findMany({
+      where: {
+        ...(status ? { status } : {}),
+        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: limit,
+      select: { id: true, artworkId: true, reason: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, createdAt: true, updatedAt: true },
+    });
+    return rows.map((r) => ({ ...r, status: r.status as JobStatus }));
+  }
+
+  count(status: JobStatus | null): Promise<number> {
+    return this.prisma.embeddingJob.count({ where: status ? { status } : {} });
   }
 }

@@ -1,8 +1,10 @@
 /**
- * `vitrine import FILE [--images DIR]`: bulk import of a JSON Lines catalogue; bad rows are listed, the
- * rest go in. Images are fetched later by the worker; `--images DIR` copies local files the rows name.
+ * `vitrine import FILE [--format csv --map FILE] [--images DIR] [--report FILE]`: bulk import of a JSON
+ * Lines or CSV catalogue; bad rows are listed (and written to the report), the rest go in; a progress
+ * bar on a terminal, a log line every few seconds otherwise. Images are fetched later by the worker;
+ * `--images DIR` copies local files the rows name.
  */
-import { statSync } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
@@ -11,7 +13,8 @@ import { openDatabase } from "../../adapters/prisma/database.ts";
 import { FsBlobStore } from "../../adapters/fs/fs-blob-store.ts";
 import { FsImageFolder } from "../../adapters/fs/fs-image-folder.ts";
 import { PrismaCatalogueStore } from "../../adapters/prisma/prisma-catalogue-store.ts";
-import { CatalogueImportService } from "../../services/catalogue-import.service.ts";
+import { parseCsvMapping, type CsvMapping } from "../../services/catalogue-csv.reader.ts";
+import { CatalogueImportService, type ImportFormat } from "../../services/catalogue-import.service.ts";
 
 /** Opens the catalogue store alone, runs `work`, and always closes it. */
 async function withStore(config: Config, work: (store: PrismaCatalogueStore) => Promise<void>): Promise<void> {
@@ -46,35 +49,93 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
 
   program
     .command("import <file>")
-    .description("Import works from a JSON Lines file (see data/demo/README.md for the row shape); idempotent by source + sourceId")
+    .description("Import works from a JSON Lines or CSV file (see data/demo/README.md for the row shape); idempotent by source + sourceId, unchanged rows are skipped")
     .option("--source <name>", "source name for rows that carry none", "import")
     .option("--images <dir>", "folder of image files: a row's imagePath (relative to it), else <sourceId>.<ext> (see README)")
-    .action(async (file: string, opts: { source: string; images?: string }) => {
+    .option("--format <format>", "jsonl (JSON Lines) or csv (a header line, then one work per record)", "jsonl")
+    .option("--map <file>", "CSV only: JSON mapping of CSV column to row field, e.g. {\"Title\": \"title\", \"Artist\": \"artists[0].name\"}")
+    .option("--report <file>", "write each rejected row (line, code, field, message, row) to this file as JSON Lines")
+    .action(async (file: string, opts: { source: string; images?: string; format: string; map?: string; report?: string }) => {
       const config = getConfig();
-      if (opts.images && !statSync(opts.images, { throwIfNoEntry: false })?.isDirectory()) {
-        process.stderr.write(`--images ${opts.images}: not a folder. Give the folder that holds the image files the rows name.\n`);
+      const usage = (message: string) => {
+        process.stderr.write(`${message}\n`);
         process.exitCode = 2;
-        return;
+      };
+      if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return usage(`${file}: no such file. Give the catalogue file to import.`);
+      if (opts.images && !statSync(opts.images, { throwIfNoEntry: false })?.isDirectory()) {
+        return usage(`--images ${opts.images}: not a folder. Give the folder that holds the image files the rows name.`);
       }
+      if (opts.format !== "jsonl" && opts.format !== "csv") return usage(`--format ${opts.format}: use jsonl or csv.`);
+      if (opts.map && opts.format !== "csv") return usage("--map applies to CSV only: add --format csv.");
+      let format: ImportFormat = { kind: "jsonl" };
+      if (opts.format === "csv") {
+        let mapping: CsvMapping | null = null;
+        if (opts.map) {
+          try {
+            mapping = parseCsvMapping(JSON.parse(readFileSync(opts.map, "utf8")));
+          } catch (e) {
+            return usage(`--map ${opts.map}: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
+        format = { kind: "csv", mapping };
+      }
+      const report = opts.report ? createWriteStream(opts.report, { encoding: "utf8" }) : null;
+      const total = await countLines(file);
       const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
-      const bar = new SingleBar({ format: "importing {value} works", noTTYOutput: true, notTTYSchedule: 2000 });
-      bar.start(0, 0);
+      const tty = Boolean(process.stderr.isTTY);
+      const bar = new SingleBar({
+        format: tty
+          ? "importing |{bar}| {value}/{total} rows | {speed} rows/s | ETA {eta_formatted} | rejected {rejected}"
+          : "importing: {value} of about {total} rows, {speed} rows/s, ETA {eta_formatted}, rejected {rejected}",
+        noTTYOutput: true,
+        notTTYSchedule: 5000,
+        etaBuffer: 50,
+      });
+      const started = Date.now();
+      bar.start(Math.max(total - (format.kind === "csv" ? 1 : 0), 0), 0, { speed: 0, rejected: 0 });
       try {
         const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
         const importer = new CatalogueImportService(new PrismaCatalogueStore(db.prisma), { blobs, maxBytes: config.images.maxBytes });
-        const summary = await importer.importFile(file, {
-          defaultSource: opts.source,
-          images: opts.images ? new FsImageFolder(path.resolve(opts.images)) : undefined,
-          onProgress: (n) => bar.update(n),
-        });
+        const summary = await importer.importFile(
+          file,
+          {
+            defaultSource: opts.source,
+            images: opts.images ? new FsImageFolder(path.resolve(opts.images)) : undefined,
+            onProgress: ({ rows, rejected }) => {
+              const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+              if (rows > bar.getTotal()) bar.setTotal(rows);
+              bar.update(rows, { speed: Math.round(rows / seconds), rejected });
+            },
+            onRejected: report
+              ? (p) =>
+                  new Promise<void>((resolve, reject) =>
+                    report.write(`${JSON.stringify({ line: p.line, code: p.code, field: p.field, message: p.message, row: p.row ?? null })}\n`, (e) => (e ? reject(e) : resolve())),
+                  )
+              : undefined,
+          },
+          format,
+        );
         bar.stop();
-        process.stdout.write(`created ${summary.created}, updated ${summary.updated}, rejected ${summary.rejected.length}\n`);
-        for (const p of summary.rejected) process.stdout.write(`  line ${p.line}: ${p.code}${p.field ? ` (${p.field})` : ""}: ${p.message}\n`);
+        process.stdout.write(`created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected.length}\n`);
+        for (const p of summary.rejected.slice(0, 50)) process.stdout.write(`  line ${p.line}: ${p.code}${p.field ? ` (${p.field})` : ""}: ${p.message}\n`);
+        if (summary.rejected.length > 50) process.stdout.write(`  … and ${summary.rejected.length - 50} more${opts.report ? ` (all in ${opts.report})` : " (add --report FILE to list them all)"}\n`);
         process.stdout.write("Their images are fetched and their vectors computed by the worker (in `npm start`, or `vitrine worker`).\n");
         if (summary.rejected.length) process.exitCode = 2;
       } finally {
         bar.stop();
         await db.close();
+        if (report) await new Promise<void>((resolve) => report.end(resolve));
       }
     });
+}
+
+/** The number of lines in a file (a progress bar's total), read as a stream. */
+async function countLines(file: string): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    if (chunk.length) last = chunk[chunk.length - 1];
+  }
+  return last === 10 ? lines : lines + 1;
 }

@@ -1,6 +1,7 @@
 /** Admin writes: create, update and delete works; create, update, delete and merge artists. Each needs an ADMIN key. */
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { ArtworkImageService } from "../../services/artwork-image.service.ts";
+import type { CatalogueImportService } from "../../services/catalogue-import.service.ts";
 import { InvalidInputError } from "../../domain/errors.ts";
 import { MAX_MERGE, type CatalogueService } from "../../services/catalogue.service.ts";
 import type { GraphQLContext } from "../context.ts";
@@ -8,6 +9,16 @@ import { expectId, toGlobalId } from "../relay.ts";
 import { ArtistInput, ArtworkInput } from "../types/artwork.input.ts";
 import { ArtistPayload, ArtworkPayload, DeleteArtistPayload, DeleteArtworkPayload, MergeArtistsPayload } from "../types/payloads.type.ts";
 import { ImageInput } from "../types/similarity.types.ts";
+import { ArtworkImportRowInput, ImportArtworksPayload } from "../types/artwork-import.types.ts";
+
+/** Rows one importArtworks call may carry. */
+export const MAX_IMPORT_ROWS = 1000;
+
+/** A row parser's field path ("artists[0].name") as an input path under `rows` ("rows.3.artists.0.name"). */
+function rowField(index: number, field: string | null): string | null {
+  if (field === null || field === "row") return `rows.${index}`;
+  return `rows.${index}.${field.replace(/\[(\d+)\]/g, ".$1")}`;
+}
 
 function decodeCredits(input: ArtworkInput): ArtworkInput {
   return input.artists
@@ -20,7 +31,26 @@ export class ArtworkAdminResolver {
   constructor(
     private readonly catalogue: CatalogueService,
     private readonly images: ArtworkImageService,
+    private readonly importer: CatalogueImportService,
   ) {}
+
+  @Authorized("ADMIN")
+  @Mutation(() => ImportArtworksPayload, {
+    description: `Imports up to ${MAX_IMPORT_ROWS} works at once, matched by source and sourceId, like \`vitrine import\`: bad rows are returned as rejected (with their reason) while the others go in; rows equal to their last import are left alone. Needs an admin key.`,
+  })
+  async importArtworks(
+    @Arg("rows", () => [ArtworkImportRowInput], { description: `The works, 1 to ${MAX_IMPORT_ROWS} rows; a sourceId twice in one call is rejected the second time.` }) rows: ArtworkImportRowInput[],
+  ): Promise<ImportArtworksPayload> {
+    if (rows.length === 0 || rows.length > MAX_IMPORT_ROWS) throw new InvalidInputError("rows", `Give 1 to ${MAX_IMPORT_ROWS} rows; got ${rows.length}. Split a larger import into calls, or use \`vitrine import\`.`);
+    const summary = await this.importer.importValues(rows, { defaultSource: "vitrine", collectResults: true });
+    const byOutcome = (outcome: string) => (summary.results ?? []).filter((r) => r.outcome === outcome).map((r) => ({ index: r.line - 1, id: toGlobalId("Artwork", r.id) }));
+    return {
+      created: byOutcome("CREATED"),
+      updated: byOutcome("UPDATED"),
+      unchanged: byOutcome("UNCHANGED"),
+      rejected: summary.rejected.map((p) => ({ index: p.line - 1, code: p.code, field: rowField(p.line - 1, p.field), message: p.message.replace(/ of this file\.$/, " of this call.") })),
+    };
+  }
 
   @Authorized("ADMIN")
   @Mutation(() => ArtworkPayload, { description: "Adds a work to the catalogue and queues it for similarity search. Needs an admin key." })
