@@ -56,7 +56,7 @@ describe.each(STORE_KINDS)("catalogue mutations (%s store)", (kind) => {
     expect(range.errors?.[0].message).toMatch(/ends \(1850\) before it starts \(1900\)/);
 
     const unknown = await t.admin(CREATE, { a: { title: "Orphan", artists: [{ artistId: "QXJ0aXN0OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }] } });
-    expect(unknown.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "artwork.artists.0.artistId" });
+    expect(unknown.errors?.[0].extensions).toMatchObject({ code: "NOT_FOUND", field: "artwork.artists.0.artistId" });
 
     const notAnArtist = await t.admin(CREATE, { a: { title: "Orphan", artists: [{ artistId: "garbage" }] } });
     expect(notAnArtist.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "artwork.artists.0.artistId" });

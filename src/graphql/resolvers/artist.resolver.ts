@@ -6,7 +6,7 @@ import type { Artist as ArtistModel } from "../../domain/artwork.ts";
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
 import type { CatalogueService } from "../../services/catalogue.service.ts";
 import type { GraphQLContext } from "../context.ts";
-import { parseGlobalId, toGlobalId } from "../relay.ts";
+import { lookupId, toGlobalId } from "../relay.ts";
 import { ArtistFilter } from "../types/artist-filter.input.ts";
 import { Artist } from "../types/artist.type.ts";
 import { ArtistConnection } from "../types/artwork-connection.type.ts";
@@ -27,9 +27,8 @@ export class ArtistResolver {
 
   @Query(() => Artist, { nullable: true, description: "One artist by id (or internalID); null when there is none." })
   artist(@Arg("id", () => ID, { description: "The artist's `id` or `internalID`." }) id: string, @Ctx() ctx: GraphQLContext): Promise<ArtistModel | null> {
-    const parsed = parseGlobalId(id);
-    if (!parsed || (parsed.type && parsed.type !== "Artist")) return Promise.resolve(null);
-    return ctx.loaders.artistById.load(parsed.internalId);
+    const internalId = lookupId(id, "Artist");
+    return internalId ? ctx.loaders.artistById.load(internalId) : Promise.resolve(null);
   }
 
   @Query(() => ArtistConnection, { description: "Artists in the catalogue by name, A to Z ignoring case and accents, a page at a time (at most 100 per page).", complexity: connectionComplexity })

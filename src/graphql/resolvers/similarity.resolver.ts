@@ -7,7 +7,7 @@ import type { SimilarityWeightsInput } from "../../encoding/similarity-weights.t
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
 import type { SimilarityService, SimilarResult } from "../../services/similarity.service.ts";
 import type { GraphQLContext } from "../context.ts";
-import { expectId } from "../relay.ts";
+import { expectId, selectId } from "../relay.ts";
 import { selects } from "../selection.ts";
 import { ArtworkFilter } from "../types/artwork-filter.input.ts";
 import { MAX_EXAMPLES } from "../types/list-limits.ts";
@@ -157,9 +157,9 @@ export class SimilarityResolver {
     const result = await this.similarity.recommend({
       positive: args.positive.map((id, i) => expectId(id, "Artwork", `positive.${i}`)),
       negative: args.negative?.map((id, i) => expectId(id, "Artwork", `negative.${i}`)),
-      excludeArtistIds: args.exclude?.artistIds?.map((id, i) => expectId(id, "Artist", `exclude.artistIds.${i}`)),
+      excludeArtistIds: args.exclude?.artistIds?.map((id, i) => selectId(id, "Artist", `exclude.artistIds.${i}`)),
       excludeMediumCategories: args.exclude?.mediumCategories,
-      excludeArtworkIds: args.exclude?.artworkIds?.map((id, i) => expectId(id, "Artwork", `exclude.artworkIds.${i}`)),
+      excludeArtworkIds: args.exclude?.artworkIds?.map((id, i) => selectId(id, "Artwork", `exclude.artworkIds.${i}`)),
       strategy: args.strategy,
       k: args.first,
       filter: toArtworkFilter(args.filter, "filter"),
