@@ -96,4 +96,29 @@ describe.each(STORE_KINDS)("relay nodes and wrong-type ids (%s store)", (kind) =
     const r = await t.gql(`query($v: ID!) { similarArtworks(id: $v) { edges { node { id } } } }`, { v: "not-an-id" });
     expect(r.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "id" });
   });
+
+  it("should page an artist's works with artworksConnection (first/after, totalCount), earliest first, as artworks filtered by the artist", async () => {
+    const artists = await t.gql(`{ artists(first: 100) { edges { node { id artworksConnection(first: 0) { totalCount } } } } }`);
+    const prolific = artists.data.artists.edges.map((e: any) => e.node).sort((a: any, b: any) => b.artworksConnection.totalCount - a.artworksConnection.totalCount)[0];
+    expect(prolific.artworksConnection.totalCount).toBeGreaterThan(2);
+    const artist = prolific as { id: string };
+    const listed = await t.gql(`query($id: ID!) { artworks(first: 100, filter: { artistIds: [$id] }, sort: { field: YEAR }) { totalCount edges { node { id } } } }`, { id: artist.id });
+    const expected: string[] = listed.data.artworks.edges.map((e: any) => e.node.id);
+    expect(expected.length).toBeGreaterThan(0);
+    const PAGE = `query($id: ID!, $after: String) { artist(id: $id) { artworksConnection(first: 2, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 60; i++) {
+      const r = await t.gql(PAGE, { id: artist.id, after });
+      expect(r.errors).toBeUndefined();
+      const c = r.data.artist.artworksConnection;
+      expect(c.totalCount).toBe(listed.data.artworks.totalCount);
+      seen.push(...c.edges.map((e: any) => e.node.id));
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(expected);
+    const tooMany = await t.gql(`query($id: ID!) { artist(id: $id) { artworksConnection(first: 101) { totalCount } } }`, { id: artist.id });
+    expect(tooMany.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+  });
 });
