@@ -109,9 +109,9 @@ describe.each(STORE_KINDS)("relay nodes and wrong-type ids (%s store)", (kind) =
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 60; i++) {
-      const r = await t.gql(PAGE, { id: artist.id, after });
+      const r: { errors?: unknown; data: any } = await t.gql(PAGE, { id: artist.id, after });
       expect(r.errors).toBeUndefined();
-      const c = r.data.artist.artworksConnection;
+      const c: any = r.data.artist.artworksConnection;
       expect(c.totalCount).toBe(listed.data.artworks.totalCount);
       seen.push(...c.edges.map((e: any) => e.node.id));
       if (!c.pageInfo.hasNextPage) break;
