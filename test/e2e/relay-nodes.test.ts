@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/databases.ts";
-import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { startTestApp, type GraphQLResponse, type TestApp } from "../support/test-app.ts";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
 const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString("base64url");
@@ -109,7 +109,7 @@ describe.each(STORE_KINDS)("relay nodes and wrong-type ids (%s store)", (kind) =
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 60; i++) {
-      const r: { errors?: unknown; data: any } = await t.gql(PAGE, { id: artist.id, after });
+      const r: GraphQLResponse = await t.gql(PAGE, { id: artist.id, after });
       expect(r.errors).toBeUndefined();
       const c: any = r.data.artist.artworksConnection;
       expect(c.totalCount).toBe(listed.data.artworks.totalCount);
