@@ -282,14 +282,14 @@ export class CatalogueService {
     if (merge.length > MAX_MERGE) throw new InvalidInputError("merge", `At most ${MAX_MERGE} artists can be merged at once; got ${merge.length}.`);
     const seen = new Set<string>();
     merge.forEach((id, i) => {
-      if (id === keep) throw new InvalidInputError(`merge[${i}]`, "`merge` lists the artist to keep; list only the duplicates.");
-      if (seen.has(id)) throw new InvalidInputError(`merge[${i}]`, "`merge` lists this artist twice.");
+      if (id === keep) throw new InvalidInputError(`merge.${i}`, "`merge` lists the artist to keep; list only the duplicates.");
+      if (seen.has(id)) throw new InvalidInputError(`merge.${i}`, "`merge` lists this artist twice.");
       seen.add(id);
     });
     const missing = new Set(await this.store.missingArtistIds([keep, ...merge]));
     if (missing.has(keep)) throw new NotFoundError(`No artist with id ${keep}.`, "keep");
     const bad = merge.findIndex((id) => missing.has(id));
-    if (bad >= 0) throw new NotFoundError(`No artist with id ${merge[bad]}.`, `merge[${bad}]`);
+    if (bad >= 0) throw new NotFoundError(`No artist with id ${merge[bad]}.`, `merge.${bad}`);
     return this.store.mergeArtists(keep, merge);
   }
 
