@@ -14,6 +14,7 @@ import { PrismaCatalogueStore } from "./adapters/prisma/prisma-catalogue-store.t
 import { createApollo } from "./graphql/apollo.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
 import { createCatalogueLoaders } from "./graphql/loaders/catalogue.loaders.ts";
+import { RANK_DEPTH } from "./graphql/ranked-page.ts";
 import { ArtistResolver } from "./graphql/resolvers/artist.resolver.ts";
 import { ArtworkAdminResolver } from "./graphql/resolvers/artwork-admin.resolver.ts";
 import { IndexAdminResolver } from "./graphql/resolvers/index-admin.resolver.ts";
@@ -191,7 +192,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), quantization: config.embeddedIndex.quantization });
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
-  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: config.limits.maxPageSize, maxPrefilterIds: 20_000 });
+  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 });
 
   const projector = new ThreadedProjector();
   const maps = new EmbeddingMapService(index, indexService, store, projector);

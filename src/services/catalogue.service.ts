@@ -316,7 +316,7 @@ export class CatalogueService {
       const missing = new Set(await this.store.missingArtistIds(ids));
       const bad = ids.findIndex((id) => missing.has(id));
       if (bad >= 0) {
-        throw new InvalidInputError(`${path}.artists.${bad}.artistId`, `No artist with id ${ids[bad]}; create the artist first (createArtist) or pick one from \`artists\`.`);
+        throw new NotFoundError(`No artist with id ${ids[bad]}; create the artist first (createArtist) or pick one from \`artists\`.`, `${path}.artists.${bad}.artistId`);
       }
     }
     input.provenance?.forEach((p, i) => {

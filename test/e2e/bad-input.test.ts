@@ -101,8 +101,8 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
       const r = await t.gql(query, variables);
       expect(r.errors?.[0].extensions, query).toMatchObject({ code: "BAD_USER_INPUT", field });
     }
-    const created = await t.admin(`mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id } } }`, { a: { title: "T", provenance: [{ text: "ok" }, { text: "x\u0000" }] } });
-    expect(created.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "artwork.provenance.1.text" });
+    const created = await t.admin(`mutation($a: ArtworkInput!) { createArtwork(input: { artwork: $a }) { artwork { id } } }`, { a: { title: "T", provenance: [{ text: "ok" }, { text: "x\u0000" }] } });
+    expect(created.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.artwork.provenance.1.text" });
     // a well-formed pair (an emoji) is fine
     expect((await t.gql(`{ artworks(first: 1, filter: { text: "🎨" }) { totalCount } }`)).errors).toBeUndefined();
     const forged = Buffer.from(JSON.stringify(["a\u0000", "00000000-0000-4000-8000-000000000000"])).toString("base64url");
@@ -116,12 +116,12 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
   });
 
   it("should answer CONFLICT when an update would give a work another work's source and sourceId", async () => {
-    const make = (sourceId: string) => t.admin(`mutation($s: String) { createArtwork(artwork: { title: "Pair", source: "probe", sourceId: $s }) { artwork { id } } }`, { s: sourceId });
+    const make = (sourceId: string) => t.admin(`mutation($s: String) { createArtwork(input: { artwork: { title: "Pair", source: "probe", sourceId: $s } }) { artwork { id } } }`, { s: sourceId });
     await make("one");
     const second = (await make("two")).data.createArtwork.artwork.id;
-    const r = await t.admin(`mutation($id: ID!) { updateArtwork(id: $id, artwork: { sourceId: "one" }) { artwork { id } } }`, { id: second });
-    expect(r.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "artwork.sourceId" });
-    const same = await t.admin(`mutation($id: ID!) { updateArtwork(id: $id, artwork: { source: "probe", sourceId: "two" }) { artwork { id } } }`, { id: second });
+    const r = await t.admin(`mutation($id: ID!) { updateArtwork(input: { id: $id, artwork: { sourceId: "one" } }) { artwork { id } } }`, { id: second });
+    expect(r.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "input.artwork.sourceId" });
+    const same = await t.admin(`mutation($id: ID!) { updateArtwork(input: { id: $id, artwork: { source: "probe", sourceId: "two" } }) { artwork { id } } }`, { id: second });
     expect(same.errors).toBeUndefined();
   });
 
@@ -178,7 +178,7 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
     const [query] = await someWorkIds(1);
     const before = await t.gql(SIMILAR, { id: query });
     const victim: string = before.data.similarArtworks.edges[0].node.id;
-    const deleted = await t.admin(`mutation($id: ID!) { deleteArtwork(id: $id) { deletedId } }`, { id: victim });
+    const deleted = await t.admin(`mutation($id: ID!) { deleteArtwork(input: { id: $id }) { deletedId } }`, { id: victim });
     expect(deleted.errors).toBeUndefined();
     // no drain: the worker has not removed the vector yet
     const after = await t.gql(SIMILAR, { id: query });
@@ -220,10 +220,10 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
   it("should name errors by their path in the request: argument, input fields and list indices joined with dots", async () => {
     const [work] = await someWorkIds(1);
     const cases: { query: string; variables?: Record<string, unknown>; admin?: boolean; field: string }[] = [
-      { query: `mutation { createArtwork(artwork: { title: "T", webUrl: "not a url" }) { artwork { id } } }`, admin: true, field: "artwork.webUrl" },
-      { query: `mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id } } }`, variables: { a: { title: "T", artists: [{ artistId: "00000000-0000-4000-8000-000000000001" }, { artistId: "nope" }] } }, admin: true, field: "artwork.artists.1.artistId" },
-      { query: `mutation { createArtwork(artwork: { title: "T", provenance: [{ text: "a" }, { text: " " }] }) { artwork { id } } }`, admin: true, field: "artwork.provenance.1.text" },
-      { query: `mutation($id: ID!) { updateArtwork(id: $id, artwork: { webUrl: "ftp:/x" }) { artwork { id } } }`, variables: { id: work }, admin: true, field: "artwork.webUrl" },
+      { query: `mutation { createArtwork(input: { artwork: { title: "T", webUrl: "not a url" } }) { artwork { id } } }`, admin: true, field: "input.artwork.webUrl" },
+      { query: `mutation($a: ArtworkInput!) { createArtwork(input: { artwork: $a }) { artwork { id } } }`, variables: { a: { title: "T", artists: [{ artistId: "00000000-0000-4000-8000-000000000001" }, { artistId: "nope" }] } }, admin: true, field: "input.artwork.artists.1.artistId" },
+      { query: `mutation { createArtwork(input: { artwork: { title: "T", provenance: [{ text: "a" }, { text: " " }] } }) { artwork { id } } }`, admin: true, field: "input.artwork.provenance.1.text" },
+      { query: `mutation($id: ID!) { updateArtwork(input: { id: $id, artwork: { webUrl: "ftp:/x" } }) { artwork { id } } }`, variables: { id: work }, admin: true, field: "input.artwork.webUrl" },
       { query: `query($f: ArtworkFilter) { artworks(first: 1, filter: $f) { totalCount } }`, variables: { f: { artistIds: ["00000000-0000-4000-8000-000000000001", "bad"] } }, field: "filter.artistIds.1" },
       { query: `query($f: ArtworkFilter) { artworks(first: 1, filter: $f) { totalCount } }`, variables: { f: { departments: ["ok", "d".repeat(201)] } }, field: "filter.departments" },
       { query: `query($p: [ID!]!) { recommendations(positive: $p) { edges { score } } }`, variables: { p: [work, "x"] }, field: "positive.1" },

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/databases.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
-const CREATE_ARTIST = `mutation($a: ArtistInput!) { createArtist(artist: $a) { artist { id internalID name birthYear } } }`;
-const UPDATE_ARTIST = `mutation($id: ID!, $a: ArtistInput!) { updateArtist(id: $id, artist: $a) { artist { id name nationality birthYear } } }`;
-const DELETE_ARTIST = `mutation($id: ID!, $to: ID) { deleteArtist(id: $id, reassignTo: $to) { deletedId reassignedTo { id } reassignedArtworkCount } }`;
-const MERGE = `mutation($keep: ID!, $merge: [ID!]!) { mergeArtists(keep: $keep, merge: $merge) { artist { id name } mergedIds movedArtworkCount } }`;
-const CREATE_WORK = `mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id internalID } } }`;
+const CREATE_ARTIST = `mutation($a: ArtistInput!) { createArtist(input: { artist: $a }) { artist { id internalID name birthYear } } }`;
+const UPDATE_ARTIST = `mutation($id: ID!, $a: ArtistInput!) { updateArtist(input: { id: $id, artist: $a }) { artist { id name nationality birthYear } } }`;
+const DELETE_ARTIST = `mutation($id: ID!, $to: ID) { deleteArtist(input: { id: $id, reassignTo: $to }) { deletedId reassignedTo { id } reassignedArtworkCount } }`;
+const MERGE = `mutation($keep: ID!, $merge: [ID!]!) { mergeArtists(input: { keep: $keep, merge: $merge }) { artist { id name } mergedIds movedArtworkCount } }`;
+const CREATE_WORK = `mutation($a: ArtworkInput!) { createArtwork(input: { artwork: $a }) { artwork { id internalID } } }`;
 const CREDITS = `query($id: ID!) { artwork(id: $id) { artists { name artist { id } } } }`;
 
 describe.each(STORE_KINDS)("catalogue artists (%s store)", (kind) => {
@@ -33,7 +33,7 @@ describe.each(STORE_KINDS)("catalogue artists (%s store)", (kind) => {
     const mary = await createArtist({ name: "Mary Cassatt", birthYear: 1844, deathYear: 1926 });
     for (const name of ["Mary Cassatt", "mary  CASSATT", " Mary Cassatt. "]) {
       const again = await t.admin(CREATE_ARTIST, { a: { name } });
-      expect(again.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "artist.name", existing: { id: mary.id, internalID: mary.internalID, name: "Mary Cassatt" } });
+      expect(again.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "input.artist.name", existing: { id: mary.id, internalID: mary.internalID, name: "Mary Cassatt" } });
       expect(again.errors?.[0].message).toContain(mary.internalID);
       expect(again.errors?.[0].message).toContain("Mary Cassatt");
     }
@@ -104,7 +104,7 @@ describe.each(STORE_KINDS)("catalogue artists (%s store)", (kind) => {
     const missing = await t.admin(UPDATE_ARTIST, { id: "QXJ0aXN0OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA", a: { name: "x" } });
     expect(missing.errors?.[0].extensions?.code).toBe("NOT_FOUND");
     const empty = await t.admin(UPDATE_ARTIST, { id: other.id, a: { name: "  " } });
-    expect(empty.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "artist.name" });
+    expect(empty.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.artist.name" });
   });
 
   it("should refuse to delete an artist while works credit it, delete it with reassignTo, and delete an uncredited one", async () => {
@@ -114,12 +114,12 @@ describe.each(STORE_KINDS)("catalogue artists (%s store)", (kind) => {
     await t.drain();
 
     const refused = await t.admin(DELETE_ARTIST, { id: credited.id });
-    expect(refused.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "id" });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "input.id" });
     expect(refused.errors?.[0].message).toMatch(/credited on 1 work.*reassignTo/);
     expect(await t.app.db.prisma.artist.count({ where: { id: credited.internalID } })).toBe(1);
 
     const toSelf = await t.admin(DELETE_ARTIST, { id: credited.id, to: credited.id });
-    expect(toSelf.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "reassignTo" });
+    expect(toSelf.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.reassignTo" });
 
     const moved = await t.admin(DELETE_ARTIST, { id: credited.id, to: heir.id });
     expect(moved.errors).toBeUndefined();
@@ -147,9 +147,9 @@ describe.each(STORE_KINDS)("catalogue artists (%s store)", (kind) => {
     const before = await artistScore();
 
     const bad = await t.admin(MERGE, { keep: keep.id, merge: [keep.id] });
-    expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "merge.0" });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.merge.0" });
     const none = await t.admin(MERGE, { keep: keep.id, merge: [] });
-    expect(none.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "merge" });
+    expect(none.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.merge" });
 
     const r = await t.admin(MERGE, { keep: keep.id, merge: [dup.id] });
     expect(r.errors).toBeUndefined();

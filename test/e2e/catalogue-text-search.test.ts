@@ -11,7 +11,7 @@ describe.each(STORE_KINDS)("catalogue text search (%s store)", (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(kind, { demo: false });
-    const artist = async (name: string) => (await t.admin(`mutation($n: String!) { createArtist(artist: { name: $n }) { artist { id } } }`, { n: name })).data.createArtist.artist.id;
+    const artist = async (name: string) => (await t.admin(`mutation($n: String!) { createArtist(input: { artist: { name: $n } }) { artist { id } } }`, { n: name })).data.createArtist.artist.id;
     const cassatt = await artist("Mary Cassatt");
     const manet = await artist("Édouard Manet");
     await artist("edgar degas");
@@ -26,7 +26,7 @@ describe.each(STORE_KINDS)("catalogue text search (%s store)", (kind) => {
       { title: "Portrait of a Dealer", provenance: [{ text: "Sold to Paul Durand-Ruel, Paris, 1891", owner: "Durand-Ruel" }] },
       { title: "under_score" },
     ];
-    for (const a of works) expect((await t.admin(`mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id } } }`, { a })).errors).toBeUndefined();
+    for (const a of works) expect((await t.admin(`mutation($a: ArtworkInput!) { createArtwork(input: { artwork: $a }) { artwork { id } } }`, { a })).errors).toBeUndefined();
   });
   afterAll(() => t?.stop());
 

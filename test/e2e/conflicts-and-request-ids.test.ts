@@ -11,8 +11,8 @@ import { ConflictError } from "../../src/domain/errors.ts";
 import { STORE_KINDS } from "../support/databases.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
-const CREATE = `mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id internalID } } }`;
-const UPDATE = `mutation($id: ID!, $a: ArtworkInput!) { updateArtwork(id: $id, artwork: $a) { artwork { id } } }`;
+const CREATE = `mutation($a: ArtworkInput!) { createArtwork(input: { artwork: $a }) { artwork { id internalID } } }`;
+const UPDATE = `mutation($id: ID!, $a: ArtworkInput!) { updateArtwork(input: { id: $id, artwork: $a }) { artwork { id } } }`;
 
 describe.each(STORE_KINDS)("conflicting source ids (%s store)", (kind) => {
   let t: TestApp;
@@ -27,7 +27,7 @@ describe.each(STORE_KINDS)("conflicting source ids (%s store)", (kind) => {
     const first = await t.admin(CREATE, { a: { title: "First", source: "museum", sourceId: "A-1" } });
     expect(first.errors).toBeUndefined();
     const second = await t.admin(CREATE, { a: { title: "Second", source: "museum", sourceId: "A-1" } });
-    expect(second.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "artwork.sourceId" });
+    expect(second.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "input.artwork.sourceId" });
     expect(second.errors?.[0].message).toMatch(/already/);
     expect(await count("A-1")).toBe(1);
   });
@@ -41,7 +41,7 @@ describe.each(STORE_KINDS)("conflicting source ids (%s store)", (kind) => {
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(racers - 1);
       for (const l of lost) {
-        expect(l.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "artwork.sourceId" });
+        expect(l.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "input.artwork.sourceId" });
         expect(l.data?.createArtwork ?? null).toBeNull();
       }
       expect(await count(sourceId)).toBe(1);
@@ -57,10 +57,10 @@ describe.each(STORE_KINDS)("conflicting source ids (%s store)", (kind) => {
   it("should answer CONFLICT to an update that moves a work onto another work's source id, naming the field it changed", async () => {
     const other = (await t.admin(CREATE, { a: { title: "Other", source: "museum", sourceId: "B-1" } })).data.createArtwork.artwork;
     const moved = await t.admin(UPDATE, { id: other.id, a: { sourceId: "A-1" } });
-    expect(moved.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "artwork.sourceId" });
+    expect(moved.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "input.artwork.sourceId" });
     const elsewhere = (await t.admin(CREATE, { a: { title: "Elsewhere", source: "archive", sourceId: "A-1" } })).data.createArtwork.artwork;
     const resourced = await t.admin(UPDATE, { id: elsewhere.id, a: { source: "museum" } });
-    expect(resourced.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "artwork.source" });
+    expect(resourced.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", field: "input.artwork.source" });
     // nothing changed, and a move to a free source id still works
     expect(await t.app.db.prisma.artwork.findUnique({ where: { id: other.internalID }, select: { sourceId: true } })).toEqual({ sourceId: "B-1" });
     const free = await t.admin(UPDATE, { id: other.id, a: { sourceId: "B-2" } });

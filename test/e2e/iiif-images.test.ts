@@ -16,11 +16,11 @@ describe("IIIF images", () => {
 
   beforeAll(async () => {
     t = await startTestApp("embedded", { demo: false, env: { VITRINE_IIIF_MAX_DIMENSION: "500" } });
-    const created = await t.admin(`mutation { createArtwork(artwork: { title: "Study in grey" }) { artwork { id } } }`);
+    const created = await t.admin(`mutation { createArtwork(input: { artwork: { title: "Study in grey" } }) { artwork { id } } }`);
     workId = created.data.createArtwork.artwork.id;
     // a 600×400 photograph-like JPEG
     const jpeg = await toJpeg(photoLikeRgb(600, 400, 3));
-    const attached = await t.admin(`mutation($id: ID!, $b: String) { attachArtworkImage(id: $id, image: { base64: $b }) { artwork { image { sha256 } } } }`, { id: workId, b: Buffer.from(jpeg).toString("base64") });
+    const attached = await t.admin(`mutation($id: ID!, $b: String) { attachArtworkImage(input: { id: $id, image: { base64: $b } }) { artwork { image { sha256 } } } }`, { id: workId, b: Buffer.from(jpeg).toString("base64") });
     expect(attached.errors).toBeUndefined();
     sha = attached.data.attachArtworkImage.artwork.image.sha256;
   });
@@ -133,8 +133,8 @@ describe("IIIF images", () => {
     const raw = Buffer.alloc(40 * 20 * 3);
     for (let y = 0; y < 20; y++) for (let x = 0; x < 40; x++) raw[(y * 40 + x) * 3 + (x < 20 ? 0 : 2)] = 255;
     const jpeg = await sharp(raw, { raw: { width: 40, height: 20, channels: 3 } }).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
-    const created = await t.admin(`mutation { createArtwork(artwork: { title: "Sideways" }) { artwork { id } } }`);
-    const attached = await t.admin(`mutation($id: ID!, $b: String) { attachArtworkImage(id: $id, image: { base64: $b }) { artwork { image { sha256 width height } } } }`, { id: created.data.createArtwork.artwork.id, b: jpeg.toString("base64") });
+    const created = await t.admin(`mutation { createArtwork(input: { artwork: { title: "Sideways" } }) { artwork { id } } }`);
+    const attached = await t.admin(`mutation($id: ID!, $b: String) { attachArtworkImage(input: { id: $id, image: { base64: $b } }) { artwork { image { sha256 width height } } } }`, { id: created.data.createArtwork.artwork.id, b: jpeg.toString("base64") });
     const { sha256 } = attached.data.attachArtworkImage.artwork.image;
     const info = await (await fetch(`${t.url}/iiif/${sha256}/info.json`)).json();
     expect(info).toMatchObject({ width: 20, height: 40 });
@@ -148,10 +148,10 @@ describe("IIIF images", () => {
   it("should build image URLs on the configured public URL", async () => {
     const behind = await startTestApp("embedded", { demo: false, env: { VITRINE_PUBLIC_URL: "https://images.example.org/api/" } });
     try {
-      const created = await behind.admin(`mutation { createArtwork(artwork: { title: "Elsewhere" }) { artwork { id } } }`);
+      const created = await behind.admin(`mutation { createArtwork(input: { artwork: { title: "Elsewhere" } }) { artwork { id } } }`);
       const id = created.data.createArtwork.artwork.id;
       const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: "#336699" } }).png().toBuffer();
-      await behind.admin(`mutation($id: ID!, $b: String) { attachArtworkImage(id: $id, image: { base64: $b }) { artwork { id } } }`, { id, b: png.toString("base64") });
+      await behind.admin(`mutation($id: ID!, $b: String) { attachArtworkImage(input: { id: $id, image: { base64: $b } }) { artwork { id } } }`, { id, b: png.toString("base64") });
       const r = await behind.gql(`query($id: ID!) { artwork(id: $id) { image { sha256 url(width: 10) } } }`, { id });
       expect(r.data.artwork.image.url).toBe(`https://images.example.org/api/iiif/${r.data.artwork.image.sha256}/full/10,/0/default.jpg`);
     } finally {

@@ -9,8 +9,8 @@ import { photoLikeRgb, solidRgb, toJpeg, toPng, type RawImage } from "../support
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const TINY_MODEL = path.resolve("models/vit-mae-tiny.onnx");
-const CREATE = `mutation($a: ArtworkInput!) { createArtwork(artwork: $a) { artwork { id } } }`;
-const ATTACH = `mutation($id: ID!, $image: ImageInput!) { attachArtworkImage(id: $id, image: $image) { artwork { id image { width height mime sha256 } palette { hex weight } } } }`;
+const CREATE = `mutation($a: ArtworkInput!) { createArtwork(input: { artwork: $a }) { artwork { id } } }`;
+const ATTACH = `mutation($id: ID!, $image: ImageInput!) { attachArtworkImage(input: { id: $id, image: $image }) { artwork { id image { width height mime sha256 } palette { hex weight } } } }`;
 const SEARCH = `query($image: ImageInput!, $first: Int, $filter: ArtworkFilter) { searchByImage(image: $image, first: $first, filter: $filter) { embeddingVersion edges { score breakdown { score image metadata } node { id title } } } }`;
 
 /** The pixels of work i's image (as made in beforeAll). */
@@ -155,7 +155,7 @@ describe("search by image (tiny ViTMAE, embedded store)", () => {
         expect(r.errors?.[0].message).toMatch(message);
       }
       const attach = await t.admin(ATTACH, { id: works[0].id, image: { base64: composite, region: { x: 0, y: 0, width: 10, height: 10 } } });
-      expect(attach.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "image.region" });
+      expect(attach.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.image.region" });
     });
   });
 });

@@ -6,10 +6,11 @@ import type { Artist as ArtistModel } from "../../domain/artwork.ts";
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
 import type { CatalogueService } from "../../services/catalogue.service.ts";
 import type { GraphQLContext } from "../context.ts";
-import { parseGlobalId, toGlobalId } from "../relay.ts";
+import { lookupId, toGlobalId } from "../relay.ts";
 import { ArtistFilter } from "../types/artist-filter.input.ts";
 import { Artist } from "../types/artist.type.ts";
-import { ArtistConnection } from "../types/artwork-connection.type.ts";
+import { ArtistConnection, ArtworkConnection } from "../types/artwork-connection.type.ts";
+import { ArtworkSortField, SortDirection } from "../types/artwork-sort.input.ts";
 import { Artwork } from "../types/artwork.type.ts";
 import { toConnection, type ConnectionSource } from "../types/connection.ts";
 import { PageArgs, connectionComplexity } from "../types/page.args.ts";
@@ -27,9 +28,8 @@ export class ArtistResolver {
 
   @Query(() => Artist, { nullable: true, description: "One artist by id (or internalID); null when there is none." })
   artist(@Arg("id", () => ID, { description: "The artist's `id` or `internalID`." }) id: string, @Ctx() ctx: GraphQLContext): Promise<ArtistModel | null> {
-    const parsed = parseGlobalId(id);
-    if (!parsed || (parsed.type && parsed.type !== "Artist")) return Promise.resolve(null);
-    return ctx.loaders.artistById.load(parsed.internalId);
+    const internalId = lookupId(id, "Artist");
+    return internalId ? ctx.loaders.artistById.load(internalId) : Promise.resolve(null);
   }
 
   @Query(() => ArtistConnection, { description: "Artists in the catalogue by name, A to Z ignoring case and accents, a page at a time (at most 100 per page).", complexity: connectionComplexity })
@@ -50,8 +50,21 @@ export class ArtistResolver {
     return artist.id;
   }
 
+  @FieldResolver(() => ArtworkConnection, {
+    description: "Works credited to this artist, earliest first (works without a date last), a page at a time (at most 100 per page), with `totalCount`.",
+    complexity: connectionComplexity,
+  })
+  async artworksConnection(@Root() artist: ArtistModel, @Args() page: PageArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionSource<ArtworkRow>> {
+    const filter = { artistIds: [artist.id] };
+    const listed = await this.catalogue.listArtworks(filter, { field: ArtworkSortField.YEAR, direction: SortDirection.ASC }, page);
+    for (const { node } of listed.items) ctx.loaders.artworkById.prime(node.id, node);
+    return toConnection(ArtworkConnection, { page: listed, countAll: () => this.catalogue.countArtworks(filter) });
+  }
+
+  // kept for existing clients (metaphysics' way): the plain list cannot page past 100 works
   @FieldResolver(() => [Artwork], {
-    description: "Works credited to this artist, earliest first.",
+    description: "Works credited to this artist, earliest first; at most 100.",
+    deprecationReason: "Use `artworksConnection`: it pages through all the artist's works (first/after) and has `totalCount`.",
     complexity: ({ args, childComplexity }) => 1 + (args.first ?? 10) * Math.max(childComplexity, 1),
   })
   async artworks(

@@ -5,7 +5,7 @@ import type { ArtistCredit as ArtistCreditModel, ProvenanceEvent as ProvenanceMo
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
 import type { CatalogueService } from "../../services/catalogue.service.ts";
 import type { GraphQLContext } from "../context.ts";
-import { parseGlobalId, toGlobalId } from "../relay.ts";
+import { lookupId, toGlobalId } from "../relay.ts";
 import { ArtistCredit } from "../types/artist-credit.type.ts";
 import { ArtworkConnection } from "../types/artwork-connection.type.ts";
 import { ArtworkFilter } from "../types/artwork-filter.input.ts";
@@ -38,9 +38,8 @@ export class ArtworkResolver {
 
   @Query(() => Artwork, { nullable: true, description: "One work by its id (or internalID); null when there is none." })
   artwork(@Arg("id", () => ID, { description: "The work's `id` or `internalID`." }) id: string, @Ctx() ctx: GraphQLContext): Promise<ArtworkRow | null> {
-    const parsed = parseGlobalId(id);
-    if (!parsed || (parsed.type && parsed.type !== "Artwork")) return Promise.resolve(null);
-    return ctx.loaders.artworkById.load(parsed.internalId);
+    const internalId = lookupId(id, "Artwork");
+    return internalId ? ctx.loaders.artworkById.load(internalId) : Promise.resolve(null);
   }
 
   @Query(() => ArtworkConnection, {

@@ -1,13 +1,13 @@
 /** GraphQL filter inputs → the store's filter (ids decoded, empty lists kept meaningful). */
 import type { ArtworkFilter as StoreArtworkFilter } from "../../ports/catalogue-store.port.ts";
-import { expectId } from "../relay.ts";
+import { selectId } from "../relay.ts";
 import type { ArtworkFilter } from "../types/artwork-filter.input.ts";
 
 export function toArtworkFilter(f: ArtworkFilter | undefined | null, path: string): StoreArtworkFilter {
   if (!f) return {};
   return {
     text: f.text ?? undefined,
-    artistIds: f.artistIds?.map((id, i) => expectId(id, "Artist", `${path}.artistIds.${i}`)),
+    artistIds: f.artistIds?.map((id, i) => selectId(id, "Artist", `${path}.artistIds.${i}`)),
     mediumCategories: f.mediumCategories ?? undefined,
     departments: f.departments ?? undefined,
     yearFrom: f.yearFrom ?? undefined,

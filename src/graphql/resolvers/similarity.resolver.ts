@@ -7,7 +7,8 @@ import type { SimilarityWeightsInput } from "../../encoding/similarity-weights.t
 import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
 import type { SimilarityService, SimilarResult } from "../../services/similarity.service.ts";
 import type { GraphQLContext } from "../context.ts";
-import { expectId } from "../relay.ts";
+import { expectId, selectId } from "../relay.ts";
+import { rankAfter, rankedListKey, rankedPage, ranksFor, RANK_DEPTH } from "../ranked-page.ts";
 import { selects } from "../selection.ts";
 import { ArtworkFilter } from "../types/artwork-filter.input.ts";
 import { MAX_EXAMPLES } from "../types/list-limits.ts";
@@ -21,12 +22,18 @@ import {
 } from "../types/similarity.types.ts";
 import { toArtworkFilter } from "./filter.mapper.ts";
 
+const FIRST = `How many works in this page, from 1 to 100. Default 10. Pages reach the top ${RANK_DEPTH} ranks.`;
+const AFTER = `Cursor to continue after (an edge's \`cursor\` or \`pageInfo.endCursor\` of this query with the same other arguments); left out: from the best. A cursor of another list, or past rank ${RANK_DEPTH}: BAD_USER_INPUT.`;
+
 @ArgsType()
 class TopKArgs {
-  @Field(() => Int, { defaultValue: 10, description: "How many works, from 1 to 100. Default 10." })
+  @Field(() => Int, { defaultValue: 10, description: FIRST })
   @Min(1)
   @Max(100)
   first!: number;
+
+  @Field(() => String, { nullable: true, description: AFTER })
+  after?: string;
 
   @Field(() => ArtworkFilter, { nullable: true, description: "Only works meeting these conditions; still up to `first` results when the filter is narrow." })
   @ValidateNested()
@@ -75,10 +82,13 @@ class RecommendationsArgs {
   @Field(() => RecommendationStrategy, { defaultValue: RecommendationStrategy.AVERAGE_VECTOR, description: "How likes and dislikes combine. Default AVERAGE_VECTOR." })
   strategy!: RecommendationStrategy;
 
-  @Field(() => Int, { defaultValue: 10, description: "How many works, from 1 to 100. Default 10." })
+  @Field(() => Int, { defaultValue: 10, description: FIRST })
   @Min(1)
   @Max(100)
   first!: number;
+
+  @Field(() => String, { nullable: true, description: AFTER })
+  after?: string;
 
   @Field(() => ArtworkFilter, { nullable: true, description: "Only works meeting these conditions." })
   @ValidateNested()
@@ -98,16 +108,38 @@ export function toBreakdown(p: ScoreParts): SimilarityBreakdown {
   return { score: p.total, image: p.image, metadata: p.metadata, groups: { ...p.groups }, ...p.groups };
 }
 
-async function toConnection(result: SimilarResult, ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
-  const rows = await ctx.loaders.artworkById.loadMany(result.hits.map((h) => h.artworkId));
-  const edges = result.hits.flatMap((h, i) => {
+/** Where a page of a ranked list starts, and how many ranks the service must rank for it. */
+interface RankedRequest {
+  readonly key: string;
+  readonly offset: number;
+  readonly first: number;
+  /** Ranks to ask for: the page and one more, or all ranks up to the depth when the order of the top ranks depends on how many are ranked. */
+  readonly k: number;
+}
+
+/**
+ * The list a request pages through. `identity` is everything that decides the order; `prefixStable`
+ * says whether the top n of a ranking of k > n are the top n of a ranking of n (the index's own
+ * order): otherwise (re-weighted scores, MMR, BEST_SCORE re-sorting) every page is cut from the
+ * ranking of all the top ranks, so page 2 continues page 1 without repeats or gaps.
+ */
+function rankedRequest(kind: string, identity: unknown, args: { first: number; after?: string | null }, prefixStable: boolean): RankedRequest {
+  const key = rankedListKey(kind, identity);
+  const offset = rankAfter(args.after, key);
+  return { key, offset, first: args.first, k: prefixStable ? ranksFor(offset, args.first) : RANK_DEPTH };
+}
+
+async function toConnection(result: SimilarResult, request: RankedRequest, ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
+  const page = rankedPage(result.hits, request.key, request.offset, request.first);
+  const rows = await ctx.loaders.artworkById.loadMany(page.items.map((i) => i.hit.artworkId));
+  const edges = page.items.flatMap(({ hit: h, cursor }, i) => {
     const row = rows[i];
     // a work deleted after it was found is left out (its vector is being removed)
     if (!row || row instanceof Error) return [];
     // no parts: the query did not select `breakdown` (see explains)
-    return [{ node: row as ArtworkRow as never, score: h.score, breakdown: h.parts ? toBreakdown(h.parts) : (undefined as never) }];
+    return [{ cursor, node: row as ArtworkRow as never, score: h.score, breakdown: h.parts ? toBreakdown(h.parts) : (undefined as never) }];
   });
-  return { edges, embeddingVersion: result.embeddingVersion };
+  return { edges, pageInfo: page.pageInfo, embeddingVersion: result.embeddingVersion };
 }
 
 /** Whether the query reads `edges { breakdown }`: without it the service needs no vectors to score (the usual gallery request). */
@@ -124,15 +156,18 @@ export class SimilarityResolver {
     complexity: ({ args, childComplexity }) => 10 + (args.first ?? 10) * Math.max(childComplexity, 1),
   })
   async similarArtworks(@Args() args: SimilarArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<SimilarArtworkConnection> {
-    const result = await this.similarity.similarTo(expectId(args.id, "Artwork", "id"), {
-      k: args.first,
+    const id = expectId(args.id, "Artwork", "id");
+    const { first, after, ...ranking } = args;
+    const request = rankedRequest("similarArtworks", { ...ranking, id }, args, !args.weights && !args.diversity && !args.groupByArtist);
+    const result = await this.similarity.similarTo(id, {
+      k: request.k,
       weights: toWeights(args.weights),
       filter: toArtworkFilter(args.filter, "filter"),
       diversity: args.diversity,
       groupByArtist: args.groupByArtist,
       explain: explains(info),
     });
-    return toConnection(result, ctx);
+    return toConnection(result, request, ctx);
   }
 
   @Query(() => SimilarArtworkConnection, {
@@ -140,13 +175,16 @@ export class SimilarityResolver {
     complexity: ({ args, childComplexity }) => 50 + (args.first ?? 10) * Math.max(childComplexity, 1),
   })
   async searchByImage(@Args() args: SearchByImageArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<SimilarArtworkConnection> {
+    const { first, after, ...ranking } = args;
+    // the image's scores (image and colour parts) re-sort the index's hits: every page is cut from all the top ranks
+    const request = rankedRequest("searchByImage", ranking, args, false);
     const result = await this.similarity.searchByImage(args.image, {
-      k: args.first,
+      k: request.k,
       weights: toWeights(args.weights),
       filter: toArtworkFilter(args.filter, "filter"),
       explain: explains(info),
     });
-    return toConnection(result, ctx);
+    return toConnection(result, request, ctx);
   }
 
   @Query(() => SimilarArtworkConnection, {
@@ -154,18 +192,18 @@ export class SimilarityResolver {
     complexity: ({ args, childComplexity }) => 10 + (args.first ?? 10) * Math.max(childComplexity, 1),
   })
   async recommendations(@Args() args: RecommendationsArgs, @Ctx() ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
-    const result = await this.similarity.recommend({
+    const examples = {
       positive: args.positive.map((id, i) => expectId(id, "Artwork", `positive.${i}`)),
       negative: args.negative?.map((id, i) => expectId(id, "Artwork", `negative.${i}`)),
-      excludeArtistIds: args.exclude?.artistIds?.map((id, i) => expectId(id, "Artist", `exclude.artistIds.${i}`)),
+      excludeArtistIds: args.exclude?.artistIds?.map((id, i) => selectId(id, "Artist", `exclude.artistIds.${i}`)),
       excludeMediumCategories: args.exclude?.mediumCategories,
-      excludeArtworkIds: args.exclude?.artworkIds?.map((id, i) => expectId(id, "Artwork", `exclude.artworkIds.${i}`)),
+      excludeArtworkIds: args.exclude?.artworkIds?.map((id, i) => selectId(id, "Artwork", `exclude.artworkIds.${i}`)),
       strategy: args.strategy,
-      k: args.first,
-      filter: toArtworkFilter(args.filter, "filter"),
-      weights: toWeights(args.weights),
-    });
-    return toConnection(result, ctx);
+    };
+    // the service re-sorts the index's hits by its own scores: every page is cut from all the top ranks
+    const request = rankedRequest("recommendations", { ...examples, filter: args.filter, weights: args.weights }, args, false);
+    const result = await this.similarity.recommend({ ...examples, k: request.k, filter: toArtworkFilter(args.filter, "filter"), weights: toWeights(args.weights) });
+    return toConnection(result, request, ctx);
   }
 
   @Query(() => SimilarityBreakdown, { description: "How similar two works are, with the score split into image, metadata and per-group parts." })

@@ -1,4 +1,5 @@
 /** The importArtworks mutation: rows in the shape of a catalogue file's lines, and what became of each. */
+import { MutationPayload } from "./payloads.type.ts";
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
 import { ProvenanceEventInput } from "./artwork.input.ts";
 
@@ -163,7 +164,7 @@ export class RejectedArtworkRow {
 }
 
 @ObjectType({ description: "Result of importArtworks: every row is in exactly one of the four lists." })
-export class ImportArtworksPayload {
+export class ImportArtworksPayload extends MutationPayload {
   @Field(() => [ImportedArtworkRow], { description: "Rows that created a work (queued for embedding and image fetch)." })
   created!: ImportedArtworkRow[];
 

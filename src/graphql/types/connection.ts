@@ -46,7 +46,17 @@ export function Connection<T extends object>(nodeType: ClassType<T>, noun: strin
       return this.countAll();
     }
   }
+  edgeTypes.set(ConnectionType, Edge);
   return ConnectionType as unknown as ClassType<ConnectionSource<unknown>>;
+}
+
+const edgeTypes = new WeakMap<object, ClassType>();
+
+/** The `XEdge` type of a connection type made by `Connection` (a created object is answered as one, to append). */
+export function edgeTypeOf(connection: ClassType<ConnectionSource<unknown>>): ClassType {
+  const edge = edgeTypes.get(connection);
+  if (!edge) throw new Error(`${connection.name} was not made by Connection()`);
+  return edge;
 }
 
 /** An instance of a connection type over a page (its fields are methods reading the page). */

@@ -4,6 +4,7 @@ import { Field, Float, ID, InputType, ObjectType, registerEnumType } from "type-
 import { Artwork } from "./artwork.type.ts";
 import { MAX_IDS, MAX_LIST_ITEMS } from "./list-limits.ts";
 import { MediumCategory } from "./medium-category.enum.ts";
+import { PageInfo } from "./page-info.type.ts";
 
 @InputType({
   description:
@@ -101,8 +102,11 @@ export class SimilarityBreakdown {
   palette!: number;
 }
 
-@ObjectType({ description: "A similar work with its score and the score's parts." })
+@ObjectType({ description: "A similar work with its score, the score's parts and its rank's cursor." })
 export class SimilarArtworkEdge {
+  @Field({ description: "Opaque position of this edge: its rank in this ranked list (not in another query's); pass it as `after` to continue after it." })
+  cursor!: string;
+
   @Field(() => Artwork, { description: "The similar work." })
   node!: Artwork;
 
@@ -116,10 +120,16 @@ export class SimilarArtworkEdge {
   breakdown!: SimilarityBreakdown;
 }
 
-@ObjectType({ description: "Works ranked by similarity, best first (a bounded top-k list, not paged)." })
+@ObjectType({
+  description:
+    "A page of works ranked by similarity, best first. Paged with `first` and `after` (forward only) through the top 200 ranks; `pageInfo.hasNextPage` is false at rank 200.",
+})
 export class SimilarArtworkConnection {
-  @Field(() => [SimilarArtworkEdge], { description: "The works, best first." })
+  @Field(() => [SimilarArtworkEdge], { description: "The works of this page, best first." })
   edges!: SimilarArtworkEdge[];
+
+  @Field(() => PageInfo, { description: "Cursors of the page's first and last edges and whether more ranks follow (up to rank 200) or precede." })
+  pageInfo!: PageInfo;
 
   @Field(() => String, { description: "Embedding version the scores come from; changes when the model, the metadata encoder or the stored weights change." })
   embeddingVersion!: string;
