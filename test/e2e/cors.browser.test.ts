@@ -3,15 +3,14 @@
  * on another port) calls the API with fetch in headless Chromium and shows the works; the same page
  * from an origin that is not allowed is refused by the browser. Skipped without Debian's chromium.
  */
-import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumAvailable, launchChromium } from "../support/chromium.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-if (!CHROMIUM) console.warn("CORS browser test skipped: install Debian's chromium (apt-get install -y chromium).");
+const CAN_RUN = chromiumAvailable("CORS browser test");
 
 /** A gallery page whose script asks the API for three works and lists their titles (or the failure). */
 function galleryPage(api: string): string {
@@ -35,7 +34,7 @@ fetch(${JSON.stringify(`${api}/graphql`)}, {
 </script></body></html>`;
 }
 
-describe.skipIf(!CHROMIUM)("CORS for pages on other origins", () => {
+describe.skipIf(!CAN_RUN)("CORS for pages on other origins", () => {
   let t: TestApp;
   let browser: Browser;
   let pages: http.Server;
@@ -48,7 +47,7 @@ describe.skipIf(!CHROMIUM)("CORS for pages on other origins", () => {
     // only the page server reached as 127.0.0.1 is allowed; as localhost it is another origin
     t = await startTestApp("embedded", { env: { VITRINE_CORS_ORIGINS: `http://127.0.0.1:${pagePort}`, VITRINE_CORS_MAX_AGE: "900" } });
     api = t.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -10,7 +10,7 @@ import { STORE_KINDS } from "../support/databases.ts";
 import { startTestApp, type GraphQLResponse, type TestApp } from "../support/test-app.ts";
 
 const TINY_MODEL = path.resolve("models/vit-mae-tiny.onnx");
-const ATTACH = `mutation($id: ID!, $image: ImageInput!) { attachArtworkImage(id: $id, image: $image) { artwork { id } } }`;
+const ATTACH = `mutation($id: ID!, $image: ImageInput!) { attachArtworkImage(input: { id: $id, image: $image }) { artwork { id } } }`;
 const DUPLICATES = `query($kind: DuplicateKind!, $threshold: Float, $first: Int, $after: String) {
   duplicateCandidates(kind: $kind, threshold: $threshold, first: $first, after: $after) {
     edges { cursor node { score match differingFields first { sourceId title } second { sourceId title } } }

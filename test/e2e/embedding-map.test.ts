@@ -4,15 +4,15 @@
  * is skipped when chromium is not installed). The page's screenshot is kept in
  * test/e2e/__screenshots__/map.png (not committed).
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGlobalId } from "../../src/graphql/relay.ts";
 import { ThreadedProjector } from "../../src/adapters/threads/threaded-projector.ts";
 import { EmbeddingMapService } from "../../src/services/embedding-map.service.ts";
 import { STORE_KINDS } from "../support/databases.ts";
+import { chromiumAvailable, launchChromium } from "../support/chromium.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const MAP = `query($method: MapMethod, $limit: Int, $colorBy: MapColorBy, $filter: ArtworkFilter) {
@@ -145,7 +145,7 @@ describe.each(STORE_KINDS)("the embedding map (%s store, demo catalogue)", (kind
   it("should be recomputed when the live generation's vectors change", async () => {
     const before = await map({ limit: 1000 });
     const gone = before.points[0].artworkId;
-    const del = await t.admin(`mutation($id: ID!) { deleteArtwork(id: $id) { deletedId } }`, { id: gone });
+    const del = await t.admin(`mutation($id: ID!) { deleteArtwork(input: { id: $id }) { deletedId } }`, { id: gone });
     expect(del.errors).toBeUndefined();
     await t.drain();
     const after = await map({ limit: 1000 });
@@ -154,16 +154,15 @@ describe.each(STORE_KINDS)("the embedding map (%s store, demo catalogue)", (kind
   });
 });
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-if (!CHROMIUM) console.warn("Map browser test skipped: install Debian's chromium (apt-get install -y chromium) to run it (.ci/run does).");
+const CAN_RUN = chromiumAvailable("Map browser test");
 
-describe.skipIf(!CHROMIUM)("the /map page in a browser", () => {
+describe.skipIf(!CAN_RUN)("the /map page in a browser", () => {
   let t: TestApp;
   let browser: Browser;
   beforeAll(async () => {
     t = await startTestApp("embedded");
     await t.drain();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

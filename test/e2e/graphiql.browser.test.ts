@@ -4,22 +4,21 @@
  * finds one saved example tab per use (graphiql-examples.ts), ready to run.
  * Skipped when chromium is not installed (`apt-get install -y chromium`; .ci/run installs it).
  */
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphiqlExamples, PLACEHOLDER_IDS } from "../../src/http/graphiql-examples.ts";
+import { chromiumAvailable, launchChromium } from "../support/chromium.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-if (!CHROMIUM) console.warn("GraphiQL browser test skipped: install Debian's chromium (apt-get install -y chromium) to run it (.ci/run does).");
+const CAN_RUN = chromiumAvailable("GraphiQL browser test");
 
-describe.skipIf(!CHROMIUM)("GraphiQL in a browser", () => {
+describe.skipIf(!CAN_RUN)("GraphiQL in a browser", () => {
   let t: TestApp;
   let browser: Browser;
   beforeAll(async () => {
     t = await startTestApp("embedded");
     await t.drain();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,6 +4,7 @@
  * Every score is in −1 … 1, its parts add up to it, it is the documented quantity computed here by
  * brute force, and without query-time weights it is the index's own score.
  */
+import { mulberry32 } from "../../src/encoding/seeded-random.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,16 +25,10 @@ const STORED = normaliseWeights({});
 const N = 120;
 const COLLECTION = "works";
 
-/** Deterministic values in −1 … 1 (mulberry32). */
+/** Deterministic values in −1 … 1. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
 }
 
 interface Work {
