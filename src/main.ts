@@ -38,6 +38,7 @@ import { ApiKeyService } from "./services/api-key.service.ts";
 import { CatalogueImportService } from "./services/catalogue-import.service.ts";
 import { CatalogueService } from "./services/catalogue.service.ts";
 import { CachedCatalogueStore } from "./adapters/cache/cached-catalogue-store.ts";
+import { CatalogueChangeListener } from "./adapters/prisma/catalogue-changes.ts";
 import { ThreadedVectorIndex } from "./adapters/embedded/threaded-vector-index.ts";
 import { FsBlobStore } from "./adapters/fs/fs-blob-store.ts";
 import { GuardedImageFetcher } from "./adapters/http/guarded-image-fetcher.ts";
@@ -112,6 +113,8 @@ export interface Core {
   readonly store: CatalogueStore;
   /** The row cache in front of the store (null when turned off). */
   readonly rowCache: CachedCatalogueStore | null;
+  /** Other processes' change notices for the row cache (null with the embedded store or no cache). */
+  readonly changes: CatalogueChangeListener | null;
   readonly queue: JobQueue;
   readonly index: VectorIndex;
   readonly indexService: VectorIndexService;
@@ -153,8 +156,13 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   });
   if (db.migrations.applied.length) log.info({ applied: db.migrations.applied, store: db.kind }, "migrations applied");
 
-  const rows = new PrismaCatalogueStore(db.prisma);
+  // a shared PostgreSQL store: announce each write to the other processes and listen to theirs
+  const shared = db.kind === "postgresql" && config.databaseUrl !== undefined;
+  const rows = new PrismaCatalogueStore(db.prisma, { announceChanges: shared });
   const rowCache = config.rowCache.maxEntries > 0 ? new CachedCatalogueStore(rows, config.rowCache) : null;
+  const changes =
+    shared && rowCache ? new CatalogueChangeListener(config.databaseUrl!, (change) => (change === "all" ? rowCache.forgetAll() : rowCache.forgetWorks(change)), log) : null;
+  await changes?.start();
   const store: CatalogueStore = rowCache ?? rows;
   const queue = new PrismaJobQueue(db.prisma);
   const catalogue = new CatalogueService(store, { maxPageSize: config.limits.maxPageSize, defaultPageSize: 20 });
@@ -205,6 +213,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     db,
     store,
     rowCache,
+    changes,
     queue,
     index,
     indexService,
@@ -223,6 +232,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     createWorker: (onPass) => new EmbeddingWorker(queue, store, index, embedder, indexService, config.worker, log, onPass),
     createImageWorker: (onOutcome) => new ImageIngestWorker(imageQueue, imageIngest, config.imageIngest, config.worker.pollIntervalMs, log, onOutcome),
     close: async () => {
+      await changes?.close();
       await fetcher.close();
       indexService.close();
       await projector.close();

@@ -6,8 +6,9 @@
  *
  * Correctness: every write that goes through this store forgets what it changes (one work, or
  * everything for bulk writes). Writes by another process (another API replica, `vitrine import`
- * against PostgreSQL) cannot be seen, so entries expire after `ttlMs` (the composition root sets
- * it when the store is shared; the embedded store belongs to one process, so nothing expires).
+ * against PostgreSQL) arrive as change notices (adapters/prisma/catalogue-changes.ts) that call
+ * `forgetWorks` / `forgetAll`; as a safety net entries also expire after `ttlMs` (the composition
+ * root sets it when the store is shared; the embedded store belongs to one process, so nothing expires).
  * Cached values are shared between requests and must not be mutated.
  */
 import { LRUCache } from "lru-cache";
@@ -293,6 +294,16 @@ export class CachedCatalogueStore implements CatalogueStore {
       // an import may replace any work and rename artists: forget everything
       this.clearAll();
     }
+  }
+
+  /** Forgets the rows of these works (another process changed them). */
+  forgetWorks(ids: readonly string[]): void {
+    for (const id of ids) this.forget(id);
+  }
+
+  /** Forgets every row (another process made a bulk change, or its notices may have been missed). */
+  forgetAll(): void {
+    this.clearAll();
   }
 
   /**

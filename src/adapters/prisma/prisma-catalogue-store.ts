@@ -30,6 +30,7 @@ import { facetSql, sharedOwnersSql } from "./artwork-analysis.sql.ts";
 import { CURSOR_VALUES, decodeCursor, encodeCursor, orderFor, seekCondition, type KeysetColumn } from "./keyset-cursor.ts";
 import { escapeLike, matchText, refreshSearchDocuments, searchWords } from "./text-search.ts";
 import { violatesUnique } from "./unique-violation.ts";
+import { announceChange, type CatalogueChange } from "./catalogue-changes.ts";
 
 type ArtworkModel = Prisma.ArtworkGetPayload<object>;
 type ArtistModel = Prisma.ArtistGetPayload<object>;
@@ -232,7 +233,16 @@ function refusedRow(e: unknown): unknown {
 }
 
 export class PrismaCatalogueStore implements CatalogueStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** announceChanges: send each write's change notice (catalogue-changes.ts), for other processes' row caches (PostgreSQL). */
+    private readonly options: { readonly announceChanges?: boolean } = {},
+  ) {}
+
+  /** Announces, inside the write's transaction, what it changed (when other processes may be caching rows). */
+  private async announce(tx: Prisma.TransactionClient, change: CatalogueChange): Promise<void> {
+    if (this.options.announceChanges) await announceChange(tx, change);
+  }
 
   async artworksByIds(ids: readonly string[]): Promise<(ArtworkRow | null)[]> {
     const rows = await this.prisma.artwork.findMany({ where: { id: { in: [...ids] } } });
@@ -456,6 +466,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
       }
       await refreshSearchDocuments(tx, [id]);
       if (reembed) await tx.embeddingJob.create({ data: { artworkId: id, reason: reembed } });
+      await this.announce(tx, [id]);
       return true;
     }).catch((e: unknown) => {
       throw sourceConflict(e, write.source, write.sourceId, write.sourceId !== undefined ? "sourceId" : "source");
@@ -467,6 +478,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
       const { count } = await tx.artwork.deleteMany({ where: { id } });
       if (count === 0) return false;
       await tx.embeddingJob.create({ data: { artworkId: id, reason: "DELETED" } });
+      await this.announce(tx, [id]);
       return true;
     });
   }
@@ -519,6 +531,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
         const works = (await tx.artworkArtist.findMany({ where: { artistId: id }, select: { artworkId: true } })).map((w) => w.artworkId);
         await refreshSearchDocuments(tx, works);
         if (reembed && works.length) await tx.embeddingJob.createMany({ data: works.map((artworkId) => ({ artworkId, reason: "UPDATED" })) });
+        await this.announce(tx, "all");
         return true;
       });
     } catch (e) {
@@ -528,8 +541,11 @@ export class PrismaCatalogueStore implements CatalogueStore {
 
   async deleteArtist(id: string): Promise<boolean> {
     try {
-      const { count } = await this.prisma.artist.deleteMany({ where: { id } });
-      return count > 0;
+      return await this.prisma.$transaction(async (tx) => {
+        const { count } = await tx.artist.deleteMany({ where: { id } });
+        if (count > 0) await this.announce(tx, "all");
+        return count > 0;
+      });
     } catch (e) {
       // a credit added since the caller looked: the foreign key refuses (onDelete: Restrict)
       if (e instanceof Prisma.PrismaClientKnownRequestError && (e.code === "P2003" || e.code === "P2014")) {
@@ -555,6 +571,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
       await tx.artist.deleteMany({ where: { id: { in: [...merge] } } });
       await refreshSearchDocuments(tx, moved);
       if (moved.length) await tx.embeddingJob.createMany({ data: moved.map((artworkId) => ({ artworkId, reason: "UPDATED" })) });
+      await this.announce(tx, "all");
       return moved;
     });
   }
@@ -638,6 +655,8 @@ export class PrismaCatalogueStore implements CatalogueStore {
         await tx.provenanceEvent.createMany({ data: records.flatMap((r, i) => r.provenance.map((p, position) => ({ ...p, ownerKey: ownerKey(p.owner), artworkId: ids[i], position }))) });
         await refreshSearchDocuments(tx, ids);
         await tx.embeddingJob.createMany({ data: ids.map((artworkId) => ({ artworkId, reason: "IMPORTED" })) });
+        // an import may rename artists credited on any work
+        await this.announce(tx, "all");
         const idByKey = new Map(records.map((r, i) => [`${r.source}\u0000${r.sourceId}`, ids[i]]));
         return {
           created: fresh.length,
@@ -660,6 +679,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
       await tx.artwork.update({ where: { id }, data: { imageStatus: "READY", imageProblem: null } });
       await tx.imageFetchJob.deleteMany({ where: { artworkId: id } });
       await tx.embeddingJob.create({ data: { artworkId: id, reason: "IMAGE_CHANGED" } });
+      await this.announce(tx, [id]);
       return true;
     });
   }
@@ -674,6 +694,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
       await tx.image.upsert({ where: { artworkId: id }, create: { ...image, artworkId: id }, update: { ...image } });
       await tx.imageFetchJob.deleteMany({ where: { artworkId: id, request } });
       await tx.embeddingJob.create({ data: { artworkId: id, reason: "IMAGE_CHANGED" } });
+      await this.announce(tx, [id]);
       return true;
     });
   }
@@ -683,6 +704,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
       const { count } = await tx.artwork.updateMany({ where: { id, imageRequest: request }, data: { imageStatus: "FAILED", imageProblem: problem.slice(0, 2000) } });
       if (count === 0) return false;
       await tx.imageFetchJob.deleteMany({ where: { artworkId: id, request } });
+      await this.announce(tx, [id]);
       return true;
     });
   }
@@ -701,6 +723,7 @@ export class PrismaCatalogueStore implements CatalogueStore {
             return { artworkId: f.id, request: f.imageRequest as string, host: request ? imageRequestHost(request) : "unknown" };
           }),
         });
+        await this.announce(tx, ids);
         return failed.length;
       },
       { timeout: 60_000 },
