@@ -162,7 +162,6 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const rowCache = config.rowCache.maxEntries > 0 ? new CachedCatalogueStore(rows, config.rowCache) : null;
   const changes =
     shared && rowCache ? new CatalogueChangeListener(config.databaseUrl!, (change) => (change === "all" ? rowCache.forgetAll() : rowCache.forgetWorks(change)), log) : null;
-  await changes?.start();
   const store: CatalogueStore = rowCache ?? rows;
   const queue = new PrismaJobQueue(db.prisma);
   const catalogue = new CatalogueService(store, { maxPageSize: config.limits.maxPageSize, defaultPageSize: 20 });
@@ -205,6 +204,8 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const projector = new ThreadedProjector();
   const maps = new EmbeddingMapService(index, indexService, store, projector);
   const quality = new EmbeddingQualityService(index, indexService);
+  // listen last: nothing above reads through the cache, and no later failure leaves a connection open
+  await changes?.start();
 
   return {
     config,

@@ -434,6 +434,8 @@ export class PrismaCatalogueStore implements CatalogueStore {
       });
       await refreshSearchDocuments(tx, [created.id]);
       await tx.embeddingJob.create({ data: { artworkId: created.id, reason: "CREATED" } });
+      // another process may remember that this id did not exist
+      await this.announce(tx, [created.id]);
       return created.id;
     }).catch((e: unknown) => {
       throw sourceConflict(e, write.source, write.sourceId, "sourceId");
