@@ -150,9 +150,9 @@ export class SimilarityService {
       const vectors = plan.explain || plan.diversity > 0;
       const near = await this.index.searchNear(plan.collection, { id: artworkId, k: plan.wide, filter: plan.filter, withVectors: vectors });
       if (near) {
-        // the index may still hold the vector of a work deleted a moment ago
-        await this.requireWorks([artworkId], () => "id");
-        const hits = await this.dropDeleted(near.hits);
+        // the index may still hold the vector of a work deleted a moment ago: the work and its hits
+        // are checked against the catalogue in one read
+        const hits = await this.dropDeleted(near.hits, artworkId);
         return vectors ? this.finish(this.scorer(near.vector, null), withStoredVectors(hits), options.k, plan) : this.asFound(hits, options.k);
       }
     }
@@ -336,11 +336,18 @@ export class SimilarityService {
     if (gone >= 0) throw new NotFoundError(`No work with id ${ids[gone]}.`, field(gone));
   }
 
-  /** Hits whose works are still in the catalogue (deleted works are filtered at read time), in order. */
-  private async dropDeleted<T extends { readonly id: string }>(hits: readonly T[]): Promise<T[]> {
-    if (hits.length === 0) return [];
-    const rows = await this.store.artworksByIds(hits.map((h) => h.id));
-    return hits.filter((_, i) => rows[i] !== null);
+  /**
+   * Hits whose works are still in the catalogue (deleted works are filtered at read time), in order.
+   * With `queryId`, that work is checked in the same read: NOT_FOUND (field "id") when it is gone.
+   */
+  private async dropDeleted<T extends { readonly id: string }>(hits: readonly T[], queryId?: string): Promise<T[]> {
+    const ids = hits.map((h) => h.id);
+    if (queryId !== undefined) ids.unshift(queryId);
+    if (ids.length === 0) return [];
+    const rows = await this.store.artworksByIds(ids);
+    if (queryId !== undefined && rows[0] === null) throw new NotFoundError(`No work with id ${queryId}.`, "id");
+    const offset = queryId === undefined ? 0 : 1;
+    return hits.filter((_, i) => rows[i + offset] !== null);
   }
 
     /** The catalogue filter in index terms; text and provenance conditions are resolved to ids in the catalogue first. */
