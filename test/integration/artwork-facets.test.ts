@@ -4,17 +4,14 @@
  * and without a filter, and each facet's total equal to what `artworks` counts for the same filter.
  */
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/adapters/prisma/database.ts";
+import type { Database } from "../../src/adapters/prisma/database.ts";
 import { PrismaCatalogueStore } from "../../src/adapters/prisma/prisma-catalogue-store.ts";
 import type { Artwork } from "../../src/domain/artwork.ts";
 import { DEMO_CATALOGUE } from "../../src/main.ts";
 import type { ArtworkFacetName, ArtworkFilter, FacetBucket } from "../../src/ports/catalogue-store.port.ts";
 import { CatalogueImportService } from "../../src/services/catalogue-import.service.ts";
-import { freshPostgresDatabase, STORE_KINDS } from "../support/databases.ts";
+import { openTestDatabase, STORE_KINDS } from "../support/databases.ts";
 
 /** The facet value of one work, worked out by hand from its fields (a list for NATIONALITY). */
 function valuesOf(w: Artwork, facet: ArtworkFacetName): (string | null)[] {
@@ -56,15 +53,7 @@ describe.each(STORE_KINDS)("artwork facets (%s store)", (kind) => {
   let textMatches: Set<string>;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    if (kind === "postgresql") {
-      const pg = await freshPostgresDatabase();
-      db = await openDatabase({ url: pg.url, embeddedDir: "" });
-      cleanup = pg.drop;
-    } else {
-      const dir = await mkdtemp(path.join(os.tmpdir(), "vitrine-facets-"));
-      db = await openDatabase({ embeddedDir: dir });
-      cleanup = () => rm(dir, { recursive: true, force: true });
-    }
+    ({ db, cleanup } = await openTestDatabase(kind, "facets"));
     store = new PrismaCatalogueStore(db.prisma);
     const lines = readFileSync(DEMO_CATALOGUE, "utf8").split("\n").slice(0, 300);
     await new CatalogueImportService(store).importLines(lines, { defaultSource: "demo" });

@@ -7,10 +7,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/adapters/prisma/database.ts";
+import type { Database } from "../../src/adapters/prisma/database.ts";
 import { PrismaCatalogueStore } from "../../src/adapters/prisma/prisma-catalogue-store.ts";
 import { CatalogueImportService } from "../../src/services/catalogue-import.service.ts";
-import { freshPostgresDatabase, STORE_KINDS } from "../support/databases.ts";
+import { openTestDatabase, STORE_KINDS } from "../support/databases.ts";
 
 const good = (id: string, extra: object = {}) =>
   JSON.stringify({
@@ -31,15 +31,7 @@ describe.each(STORE_KINDS)("catalogue import (%s store)", (kind) => {
   let db: Database;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    if (kind === "postgresql") {
-      const pg = await freshPostgresDatabase();
-      db = await openDatabase({ url: pg.url, embeddedDir: "" });
-      cleanup = pg.drop;
-    } else {
-      const dir = await mkdtemp(path.join(os.tmpdir(), "vitrine-import-"));
-      db = await openDatabase({ embeddedDir: dir });
-      cleanup = () => rm(dir, { recursive: true, force: true });
-    }
+    ({ db, cleanup } = await openTestDatabase(kind, "import"));
   });
   afterAll(async () => {
     await db?.close();

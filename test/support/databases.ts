@@ -3,7 +3,11 @@
  * server (`.ci/run` sets it), each test file on a fresh database dropped afterwards.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
+import { openDatabase, type Database } from "../../src/adapters/prisma/database.ts";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -34,4 +38,19 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
       await c.end();
     },
   };
+}
+
+/**
+ * A migrated catalogue database of `kind` for one test file: an embedded store in a temporary
+ * folder, or a fresh PostgreSQL database; after `db.close()`, `cleanup` removes the folder or database.
+ */
+export async function openTestDatabase(kind: StoreKind, label: string): Promise<{ db: Database; cleanup: () => Promise<void> }> {
+  if (kind === "postgresql") {
+    const pgDb = await freshPostgresDatabase();
+    const db = await openDatabase({ url: pgDb.url, embeddedDir: "" });
+    return { db, cleanup: pgDb.drop };
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), `vitrine-${label}-`));
+  const db = await openDatabase({ embeddedDir: dir });
+  return { db, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
