@@ -7,12 +7,13 @@
  * - A cut connection keeps the `.part` file; running the same command again resumes it.
  * - A checksum mismatch deletes the `.part` file (resuming a corrupt file cannot fix it) and names both hashes.
  */
-import { createHash, type Hash } from "node:crypto";
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { createHash } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import cliProgress from "cli-progress";
 import { request } from "undici";
+import { hashFile } from "./file-hash.ts";
 
 /** Options of fetchModel. */
 export interface FetchModelOptions {
@@ -72,15 +73,6 @@ async function sizeOf(file: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-function hashFile(file: string, hash: Hash): Promise<void> {
-  return new Promise((resolve, reject) => {
-    createReadStream(file)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
-      .on("end", () => resolve());
-  });
 }
 
 function writeChunk(stream: WriteStream, chunk: Uint8Array): Promise<void> {

@@ -19,12 +19,11 @@
  * staging folder is deleted and the installed model is not touched. Downloads are kept in a cache
  * folder beside the model until an install succeeds, so a failed run resumes where it stopped.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { request } from "undici";
 import { ChecksumMismatchError, ModelFetchError, fetchModel } from "./model-fetcher.ts";
+import { sha256File } from "./file-hash.ts";
 import { MANIFEST_FORMAT, manifestPathOf, writeManifest, type ManifestFile, type ModelManifest, type VitMaeArchitecture } from "./model-manifest.ts";
 import { parsePreprocessorConfig, type ImagePreprocessing } from "./image-preprocessing.ts";
 import { parseVitMaeConfig } from "./vitmae-config.ts";
@@ -150,12 +149,6 @@ async function headHubFile(url: string, file: string, repo: string, revision: st
   const length = status >= 300 ? undefined : header(h, "content-length");
   const size = linkedSize !== undefined ? Number(linkedSize) : length !== undefined ? Number(length) : undefined;
   return { commit: header(h, "x-repo-commit") ?? commit, sha256: HEX64.test(etag) ? etag : undefined, size: Number.isSafeInteger(size) ? size : undefined };
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 async function describe(file: string, name: string): Promise<ManifestFile> {

@@ -17,12 +17,11 @@
  * images at a time, so concurrent `encode` calls are coalesced into model batches. A bad image
  * rejects only its own call.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { InferenceSession } from "onnxruntime-node";
+import { sha256File } from "../../model/file-hash.ts";
 import { UnavailableError } from "../../domain/errors.ts";
 import { RESAMPLE_FILTERS, type ImagePreprocessing } from "../../model/image-preprocessing.ts";
 import { expectedTokens, manifestPathOf, readManifest, type ModelManifest } from "../../model/model-manifest.ts";
@@ -291,16 +290,6 @@ interface Job {
 interface Started {
   readonly job: Job;
   readonly pending: PendingImage;
-}
-
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash("sha256");
-    createReadStream(file)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
-      .on("end", () => resolve(hash.digest("hex")));
-  });
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
