@@ -11,6 +11,7 @@ import { createLogger } from "./config/logger.ts";
 import { openDatabase, type Database } from "./adapters/prisma/database.ts";
 import { PrismaApiKeyStore } from "./adapters/prisma/prisma-api-key-store.ts";
 import { PrismaCatalogueStore } from "./adapters/prisma/prisma-catalogue-store.ts";
+import { isConnectionFailure } from "./adapters/prisma/connection-failure.ts";
 import { createApollo } from "./graphql/apollo.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
 import { createCatalogueLoaders } from "./graphql/loaders/catalogue.loaders.ts";
@@ -301,7 +302,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         })(core.rowCache).catch((e: unknown) => log.warn({ err: e }, "remembering work rows stopped"))
       : Promise.resolve();
   const schema = buildVitrineSchema(resolvers);
-  const apollo = createApollo(schema, config.limits, metrics, log);
+  const apollo = createApollo(schema, config.limits, metrics, log, isConnectionFailure);
   await apollo.start();
 
   const health = () =>

@@ -12,7 +12,8 @@ import { costLimitPlugin } from "./plugins/cost-limit.plugin.ts";
 import { afterFragmentChecks, aliasLimitRule, knownOperationTypesRule } from "./plugins/limits.ts";
 import { observabilityPlugin } from "./plugins/observability.plugin.ts";
 
-export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metrics: Metrics, log: Logger): ApolloServer<GraphQLContext> {
+/** `isOutage` recognises a dependency's outage among errors no service mapped (see FormatOptions). */
+export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metrics: Metrics, log: Logger, isOutage?: (error: unknown) => boolean): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema,
     introspection: true,
@@ -27,7 +28,7 @@ export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metric
     // a document longer than this is refused while it is parsed (deep nesting would overflow the stack)
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [knownOperationTypesRule, afterFragmentChecks([depthLimit(limits.maxDepth), aliasLimitRule(limits.maxAliases)])],
-    formatError: createFormatError({ logUnexpected: (err, requestId) => log.error({ err, requestId }, "unexpected error in a resolver") }),
+    formatError: createFormatError({ logUnexpected: (err, requestId) => log.error({ err, requestId }, "unexpected error in a resolver"), isOutage }),
     // no cache-control hints are used; the default plugin would wrap every field's resolver to collect them
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), costLimitPlugin(schema, limits.maxComplexity), observabilityPlugin(metrics)],
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },

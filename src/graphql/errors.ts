@@ -65,7 +65,15 @@ function validationPayload(error: ArgumentValidationError): { field: string; mes
 
 export interface FormatOptions {
   readonly logUnexpected: (error: unknown, requestId: string | undefined) => void;
+  /**
+   * Whether an error that is no DomainError is a dependency's outage (the catalogue database's
+   * connection lost, say): the client sees SERVICE_UNAVAILABLE and may try again; nothing of it leaks.
+   */
+  readonly isOutage?: (error: unknown) => boolean;
 }
+
+/** What a client sees of an outage that no service turned into an UnavailableError. */
+export const OUTAGE_MESSAGE = "The catalogue database is unreachable for a moment; please try again shortly.";
 
 /** Apollo's formatError: decides what each error looks like to a client. */
 export function createFormatError(options: FormatOptions) {
@@ -94,6 +102,7 @@ export function createFormatError(options: FormatOptions) {
       const field = formatted.extensions?.field;
       return { ...base, message: formatted.message, extensions: { code: code as ClientErrorCode, ...(field ? { field } : {}) } };
     }
+    if (options.isOutage?.(original)) return { ...base, message: OUTAGE_MESSAGE, extensions: { code: "SERVICE_UNAVAILABLE" } };
     options.logUnexpected(original, requestId);
     return { ...base, message: "Something went wrong on our side. It has been logged; please try again later.", extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };

@@ -120,7 +120,8 @@ function startThread(modelPath: string, options: InferenceSession.SessionOptions
  * by itself. Restarts are rate-bounded: the first after a death is immediate; while they fail (file
  * missing or corrupt) or the new thread dies before finishing a run, the next waits 1 s, 2 s, 4 s …
  * up to 30 s, and runs in between fail at once with UnavailableError. A file that changed since the
- * first start (a different model, whose embeddings would not match the stored ones) is not loaded.
+ * first start (a different model, whose embeddings would not match the stored ones) is not loaded;
+ * the same bytes put back (a copy restored after the file was removed or damaged) are the same model.
  */
 class WorkerSession {
   private readonly pending = new Map<number, { resolve: (t: OutputTensor) => void; reject: (e: Error) => void }>();
@@ -137,11 +138,13 @@ class WorkerSession {
   private crashArmed = false;
   /** How many times the thread was started again after dying. */
   restarts = 0;
+  /** SHA-256 of the file first loaded, when known: a file with a new stamp but these bytes is loaded again. */
+  modelSha256: string | undefined;
 
   private constructor(
     private readonly modelPath: string,
     private readonly options: InferenceSession.SessionOptions,
-    private readonly stamp: string,
+    private stamp: string,
     first: Thread,
   ) {
     this.attach(first);
@@ -240,6 +243,11 @@ class WorkerSession {
     return this.strikes <= 1 ? 0 : Math.min(RESTART_MAX_DELAY_MS, RESTART_BASE_DELAY_MS * 2 ** (this.strikes - 2));
   }
 
+  /** Whether the file holds the bytes first loaded (a copy put back has a new stamp, not a new model). */
+  private async sameBytes(): Promise<boolean> {
+    return this.modelSha256 !== undefined && (await sha256File(this.modelPath).catch(() => null)) === this.modelSha256;
+  }
+
   /** Starts a new thread if the model is down and a restart is due; concurrent callers share one attempt. */
   private restart(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -257,9 +265,10 @@ class WorkerSession {
       } catch {
         throw new UnavailableError(`The image model stopped and cannot be started again: its file ${name} is missing.`);
       }
-      if (stamp !== this.stamp) {
+      if (stamp !== this.stamp && !(await this.sameBytes())) {
         throw new UnavailableError(`The image model stopped and ${name} changed since vitrine started (its embeddings would not match the stored ones): restart vitrine to load it.`);
       }
+      this.stamp = stamp;
       let thread: Thread;
       try {
         thread = await startThread(this.modelPath, this.options);
@@ -369,6 +378,7 @@ export class OnnxImageEncoder implements ImageEncoder {
         ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
       }),
     ]);
+    session.modelSha256 = modelSha256;
     try {
       if (manifest && manifest.model.sha256 !== modelSha256) {
         throw new ModelFormatError(

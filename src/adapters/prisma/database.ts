@@ -92,6 +92,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // unhandled, it would crash the process. The pool has already dropped the connection and the next
     // query opens a new one, so there is nothing else to do (queries in flight fail and are reported).
     pool.on("error", () => {});
+    // The pool listens for errors only on idle clients. A connection terminated just as it is handed out
+    // (its ready message and the server's FATAL in one read, measured under pg_terminate_backend) emits
+    // its error before the borrower has attached a listener, and that unhandled event ended the process.
+    // Every client keeps a listener of its own: the query in flight still fails, and the pool drops the
+    // dead client when it is released (it is no longer queryable).
+    pool.on("connect", (client) => client.on("error", () => {}));
     const client = await pool.connect();
     let migrations: MigrationResult;
     try {
