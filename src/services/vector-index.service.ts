@@ -249,7 +249,9 @@ export class VectorIndexService {
   /** Drops every generation of this alias that is neither live nor the own one (kept previous ones); returns their names. */
   async prune(): Promise<string[]> {
     const live = await this.index.resolveAlias(this.alias);
-    const stale = (await this.index.listCollections()).filter((c) => c.startsWith(`${this.alias}-`) && c !== live && c !== this.own.collection);
+    // only this alias's generations (`<alias>-v-<12 hex>`): another prefix on a shared Qdrant may start the same way
+    const ours = (c: string) => c.startsWith(`${this.alias}-`) && /^v-[0-9a-f]{12}$/.test(c.slice(this.alias.length + 1));
+    const stale = (await this.index.listCollections()).filter((c) => ours(c) && c !== live && c !== this.own.collection);
     for (const c of stale) await this.index.dropCollection(c);
     return stale;
   }
