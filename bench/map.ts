@@ -28,7 +28,7 @@ export async function run(args: string[]): Promise<void> {
   const url = await app.listen();
   await app.rowsWarmed;
   try {
-    const works = await app.core.index.count(app.core.indexService.readCollection());
+    const works = await app.core.index.count(app.core.indexService.live().collection);
     process.stdout.write(`| call | works | first (computed) | again (cached) | max event-loop delay while computing |\n| --- | --- | --- | --- | --- |\n`);
     for (const [method, limit] of [["PCA", 100_000], ["UMAP", 5_000]] as const) {
       const h = monitorEventLoopDelay({ resolution: 10 });

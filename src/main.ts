@@ -68,7 +68,7 @@ import { EmbeddingQualityService } from "./services/embedding-quality.service.ts
 import { EmbeddingQualityResolver } from "./graphql/resolvers/embedding-quality.resolver.ts";
 import { EmbeddingMapResolver } from "./graphql/resolvers/embedding-map.resolver.ts";
 import { ThreadedProjector } from "./adapters/threads/threaded-projector.ts";
-import { VectorIndexService } from "./services/vector-index.service.ts";
+import { VectorIndexService, type SwapOptions } from "./services/vector-index.service.ts";
 import { EmbeddingWorker, progressLogger, type WorkerPass } from "./worker/embedding.worker.ts";
 import { ImageIngestWorker } from "./worker/image-ingest.worker.ts";
 import type { ImageFetchOutcome } from "./services/image-ingest.service.ts";
@@ -136,8 +136,8 @@ export interface Core {
   readonly catalogue: CatalogueService;
   readonly apiKeys: ApiKeyService;
   readonly importer: CatalogueImportService;
-  /** A worker over this core's queue, index and embedder (not started). */
-  createWorker(onPass?: (pass: WorkerPass) => void): EmbeddingWorker;
+  /** A worker filling this core's own generation (not started); `swap` says how it may move the alias. */
+  createWorker(onPass?: (pass: WorkerPass) => void, swap?: SwapOptions): EmbeddingWorker;
   /** An image fetcher over this core's image queue (not started). */
   createImageWorker(onOutcome?: (outcome: ImageFetchOutcome) => void): ImageIngestWorker;
   close(): Promise<void>;
@@ -200,7 +200,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), quantization: config.embeddedIndex.quantization });
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
-  const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 });
+  const similarity = new SimilarityService(indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 });
 
   const projector = new ThreadedProjector();
   const maps = new EmbeddingMapService(index, indexService, store, projector);
@@ -231,12 +231,12 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     catalogue,
     apiKeys,
     importer,
-    createWorker: (onPass) => new EmbeddingWorker(queue, store, index, embedder, indexService, config.worker, log, onPass),
+    createWorker: (onPass, swap) => new EmbeddingWorker(queue, store, embedder, indexService, config.worker, log, onPass, swap),
     createImageWorker: (onOutcome) => new ImageIngestWorker(imageQueue, imageIngest, config.imageIngest, config.worker.pollIntervalMs, log, onOutcome),
     close: async () => {
       await changes?.close();
       await fetcher.close();
-      indexService.close();
+      await indexService.close();
       await projector.close();
       await index.close();
       await encoder?.close();
@@ -274,7 +274,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     [EmbeddingMapResolver, new EmbeddingMapResolver(core.maps)],
     [EmbeddingQualityResolver, new EmbeddingQualityResolver(core.quality)],
     [DuplicatesResolver, new DuplicatesResolver(new DuplicatesService(index, indexService, store))],
-    [IndexAdminResolver, new IndexAdminResolver(new IndexStatusService(store, core.index, indexService, core.queue))],
+    [IndexAdminResolver, new IndexAdminResolver(new IndexStatusService(store, indexService, core.queue))],
   ]);
 
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process

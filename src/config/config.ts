@@ -101,6 +101,8 @@ export interface WorkerConfig {
   readonly inProcess: boolean;
   /** How long DONE embedding jobs are kept before the worker removes them, in hours (0: at the next pass). */
   readonly jobRetentionHours: number;
+  /** How long a taken job is held before another worker may take it (the taker may have died). */
+  readonly leaseMs: number;
 }
 
 export interface RowCacheConfig {
@@ -266,6 +268,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxAttempts: int(env, "VITRINE_WORKER_MAX_ATTEMPTS", 8, 1),
       inProcess: bool(env, "VITRINE_INPROCESS_WORKER", true),
       jobRetentionHours: int(env, "VITRINE_JOB_RETENTION_HOURS", 24, 0),
+      leaseMs: int(env, "VITRINE_WORKER_LEASE_SECONDS", 300, 1) * 1000,
     },
     rowCache: {
       maxEntries: int(env, "VITRINE_ROW_CACHE_ENTRIES", 100_000),

@@ -14,6 +14,8 @@ export interface EmbeddingJobRow {
   readonly id: string;
   readonly artworkId: string;
   readonly reason: string;
+  /** The generation (vector collection) the job fills; null until a worker takes a job the catalogue's writes queued. */
+  readonly generation: string | null;
   readonly status: JobStatus;
   readonly attempts: number;
   readonly lastError: string | null;
@@ -38,17 +40,23 @@ export interface ClaimedJob {
 
 export interface JobQueue {
   /**
-   * Takes up to `limit` due jobs (pending and due, or running with an expired lease), marking them
-   * running for `workerId`. Jobs of a work another worker holds are left alone.
+   * Takes up to `limit` due jobs (pending and due, or running with an expired lease) that fill
+   * `generation` or name none (those are stamped with it), marking them running for `workerId`. Jobs
+   * of a work another worker holds are left alone.
    */
-  claim(limit: number, workerId: string, leaseMs: number): Promise<ClaimedJob[]>;
+  claim(limit: number, workerId: string, leaseMs: number, generation: string): Promise<ClaimedJob[]>;
   complete(jobIds: readonly string[]): Promise<void>;
   /** Records a failure; `retryAt` null marks the job FAILED for good. */
   fail(jobId: string, error: string, retryAt: Date | null): Promise<void>;
-  /** Queues works again (reindex, repair). */
-  enqueue(artworkIds: readonly string[], reason: EmbeddingReason): Promise<void>;
+  /** Queues works again (reindex, repair) for `generation` (null: whichever generation the worker that takes them fills). */
+  enqueue(artworkIds: readonly string[], reason: EmbeddingReason, generation?: string | null): Promise<void>;
   /** Jobs by open state, read from the status index (DONE jobs are not counted: they are many and pruned). */
   counts(): Promise<Record<OpenJobStatus, number>>;
+  /**
+   * Open jobs that stand between `generation` and completion: its own pending, running and failed
+   * jobs, plus pending jobs that name no generation yet (a worker of it may take them).
+   */
+  generationCounts(generation: string): Promise<Record<OpenJobStatus, number>>;
   /** Jobs that failed for good, newest first. */
   failures(limit: number): Promise<{ artworkId: string; attempts: number; lastError: string | null; updatedAt: Date }[]>;
   /** Removes up to `limit` DONE jobs finished before `before`, oldest first; returns how many. */

@@ -135,8 +135,7 @@ export class DuplicatesService {
     }
     const resume = args.after ? decodeCursor(args.after) : null;
     this.target.assertLive();
-    const collection = this.target.readCollection();
-    const layout = this.target.readView().layout;
+    const { collection, layout } = this.target.live();
 
     const items: { cursor: string; node: DuplicatePair }[] = [];
     let scanned = 0;

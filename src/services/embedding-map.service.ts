@@ -143,8 +143,8 @@ export class EmbeddingMapService {
     if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > max) {
       throw new InvalidInputError("limit", `A ${options.method} map holds 1 to ${max.toLocaleString("en")} works; got ${options.limit}. Narrow the filter or use ${options.method === "UMAP" ? "PCA for more works" : "a smaller limit"}.`);
     }
-    const view = this.target.readView();
-    const collection = this.target.readCollection();
+    const view = this.target.live();
+    const collection = view.collection;
     const vectors = await this.index.count(collection);
     const filter = isEmpty(options.filter) ? undefined : options.filter;
     const key = JSON.stringify([collection, view.versionKey, vectors, options.method, options.limit, filter ?? null]);

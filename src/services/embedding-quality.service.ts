@@ -18,6 +18,7 @@ import { keepSlices, majority, nearest, randomTable, rawSimilarity, seededSplit,
 import { InvalidInputError, PayloadTooLargeError } from "../domain/errors.ts";
 import { LRUCache } from "lru-cache";
 import { centuryOf } from "./embedding-map.service.ts";
+import type { EmbeddingGeneration } from "./embedding-generation.ts";
 import type { IndexTarget } from "./similarity.service.ts";
 
 /** What a measure predicts (department, medium category, century) or checks (same artist). */
@@ -106,8 +107,8 @@ export class EmbeddingQualityService {
   async report(options: QualityOptions = DEFAULT_QUALITY_OPTIONS): Promise<QualityReport> {
     if (!(options.holdout >= 0.05 && options.holdout <= 0.5)) throw new InvalidInputError("holdout", `The held-out share must be from 0.05 to 0.5; got ${options.holdout}.`);
     if (!Number.isInteger(options.k) || options.k < 1 || options.k > 50) throw new InvalidInputError("k", `k must be a whole number from 1 to 50; got ${options.k}.`);
-    const view = this.target.readView();
-    const collection = this.target.readCollection();
+    const view = this.target.live();
+    const collection = view.collection;
     const count = await this.index.count(collection);
     if (count > MAX_QUALITY_WORKS) {
       throw new PayloadTooLargeError(`The index holds ${count.toLocaleString("en")} works; the quality report reads at most ${MAX_QUALITY_WORKS.toLocaleString("en")} (it holds their vectors in memory). Import a sample into a data folder of its own and run \`vitrine eval\` there.`);
@@ -115,16 +116,15 @@ export class EmbeddingQualityService {
     const key = JSON.stringify([collection, view.versionKey, count, options]);
     let entry = this.cache.get(key);
     if (!entry) {
-      entry = this.compute(collection, options);
+      entry = this.compute(view, options);
       this.cache.set(key, entry);
       entry.catch(() => this.cache.delete(key));
     }
     return entry;
   }
 
-  private async compute(collection: string, options: QualityOptions): Promise<QualityReport> {
-    const view = this.target.readView();
-    const { table, labels } = await this.readAll(collection);
+  private async compute(view: EmbeddingGeneration, options: QualityOptions): Promise<QualityReport> {
+    const { table, labels } = await this.readAll(view.collection);
     const { seed, holdout, k } = options;
     const { queries, references } = seededSplit(table.rows, holdout, seed);
     const layout = view.layout;

@@ -6,13 +6,12 @@
 import type { CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { ExportHeader, ExportRow, ExportSink } from "../ports/export-sink.port.ts";
 import type { VectorIndex } from "../ports/vector-index.port.ts";
-import type { ReadView } from "./similarity.service.ts";
+import type { EmbeddingGeneration } from "./embedding-generation.ts";
 import { idPages } from "./id-pages.ts";
 
-/** Where the live vectors are and how to read them (VectorIndexService provides both). */
+/** Where the live vectors are and how to read them (VectorIndexService). */
 export interface LiveVectors {
-  readCollection(): string;
-  readView(): ReadView;
+  live(): EmbeddingGeneration;
 }
 
 export interface ExportSummary {
@@ -37,11 +36,11 @@ export class ExportService {
 
   /** What the export's vectors are: the live generation, its layout and weights. */
   header(): ExportHeader {
-    const view = this.live.readView();
+    const view = this.live.live();
     const imageDimension = view.layout.imageDimension;
     return {
       generation: view.versionKey,
-      collection: this.live.readCollection(),
+      collection: view.collection,
       imageDimension,
       metadataDimension: view.layout.metadata.dimension,
       metadataGroups: view.layout.parts.filter((p) => p.name !== "image").map((p) => ({ name: p.name, offset: p.offset - imageDimension, length: p.length })),

@@ -7,20 +7,13 @@ import { InvalidInputError } from "../domain/errors.ts";
 import type { Page } from "../ports/catalogue-store.port.ts";
 import type { CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { EmbeddingJobRow, JobCursor, JobQueue, JobStatus } from "../ports/job-queue.port.ts";
-import type { VectorIndex } from "../ports/vector-index.port.ts";
-import type { VectorIndexService } from "./vector-index.service.ts";
-
-/** One collection of vectors readers use (live) or that is being filled (building). */
-export interface IndexGeneration {
-  readonly collection: string;
-  readonly vectors: number;
-}
+import type { GenerationReport, VectorIndexService } from "./vector-index.service.ts";
 
 export interface IndexStatusReport {
   readonly catalogueCount: number;
-  readonly live: IndexGeneration | null;
-  /** The collection of this process's embedding version while it is not live yet. */
-  readonly building: IndexGeneration | null;
+  readonly live: GenerationReport | null;
+  /** The generation of this process's embedding version while it is not live yet. */
+  readonly building: GenerationReport | null;
   readonly pendingJobs: number;
   readonly runningJobs: number;
   readonly failedJobs: number;
@@ -47,26 +40,21 @@ function decodeCursor(cursor: string): JobCursor {
 export class IndexStatusService {
   constructor(
     private readonly store: CatalogueStore,
-    private readonly index: VectorIndex,
     private readonly indexService: VectorIndexService,
     private readonly queue: JobQueue,
   ) {}
 
   /** The catalogue, the generations and the outbox; `failureLimit` failures at most. */
   async status(failureLimit: number): Promise<IndexStatusReport> {
-    const live = await this.index.resolveAlias(this.indexService.alias);
-    const own = this.indexService.collection;
-    const [catalogueCount, counts, failures, liveVectors, ownVectors] = await Promise.all([
+    const [catalogueCount, counts, failures, generations] = await Promise.all([
       this.store.countArtworks({}),
       this.queue.counts(),
       this.queue.failures(failureLimit),
-      live ? this.index.count(live) : Promise.resolve(0),
-      live === own ? Promise.resolve(0) : this.index.count(own),
+      this.indexService.generations(),
     ]);
     return {
       catalogueCount,
-      live: live ? { collection: live, vectors: liveVectors } : null,
-      building: live === own ? null : { collection: own, vectors: ownVectors },
+      ...generations,
       pendingJobs: counts.PENDING,
       runningJobs: counts.RUNNING,
       failedJobs: counts.FAILED,

@@ -8,7 +8,7 @@
  */
 import type { CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { JobQueue } from "../ports/job-queue.port.ts";
-import type { VectorIndex } from "../ports/vector-index.port.ts";
+import type { EmbeddingGeneration } from "./embedding-generation.ts";
 import { idPages } from "./id-pages.ts";
 
 export interface ReconcileReport {
@@ -26,29 +26,28 @@ const PAGE = 1000;
 export class ReconcileService {
   constructor(
     private readonly store: CatalogueStore,
-    private readonly index: VectorIndex,
     private readonly queue: JobQueue,
   ) {}
 
-  /** Compares `collection` with the catalogue; with `repair`, queues the missing and deletes the orphans. */
-  async run(collection: string, options: { repair: boolean }): Promise<ReconcileReport> {
+  /** Compares a generation with the catalogue; with `repair`, queues the missing (for that generation) and deletes the orphans. */
+  async run(generation: EmbeddingGeneration, options: { repair: boolean }): Promise<ReconcileReport> {
     // the index first: a vector written after this scan is not a candidate, and a work created before
     // its vector was written is in the catalogue read below
     const vectors = new Set<string>();
-    for await (const ids of idPages((after, limit) => this.index.ids(collection, after, limit), PAGE)) for (const id of ids) vectors.add(id);
+    for await (const ids of idPages((after, limit) => generation.ids(after, limit), PAGE)) for (const id of ids) vectors.add(id);
     const works = new Set<string>();
     for await (const ids of idPages((after, limit) => this.store.artworkIdsAfter(after, limit), PAGE)) for (const id of ids) works.add(id);
     let orphans = [...vectors].filter((id) => !works.has(id));
     const missing = [...works].filter((id) => !vectors.has(id));
     if (options.repair) {
-      for (let i = 0; i < missing.length; i += PAGE) await this.queue.enqueue(missing.slice(i, i + PAGE), "REINDEX");
+      for (let i = 0; i < missing.length; i += PAGE) await this.queue.enqueue(missing.slice(i, i + PAGE), "REINDEX", generation.collection);
       const removed: string[] = [];
       for (let i = 0; i < orphans.length; i += PAGE) {
         const page = orphans.slice(i, i + PAGE);
         // looked up again right before the delete: one that exists now keeps its vector
         const rows = await this.store.artworksByIds(page);
         const gone = page.filter((_, j) => rows[j] === null);
-        if (gone.length) await this.index.delete(collection, gone);
+        if (gone.length) await generation.delete(gone);
         removed.push(...gone);
       }
       orphans = removed;

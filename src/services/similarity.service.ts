@@ -10,15 +10,16 @@
 import type { Artwork } from "../domain/artwork.ts";
 import { InvalidInputError, NotFoundError, isDomainError } from "../domain/errors.ts";
 import { resolveRegion } from "../domain/image-region.ts";
-import { reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
+import { reweightQuery, type ScoreParts } from "../encoding/blend.ts";
 import { maximalMarginalRelevance } from "../encoding/mmr.ts";
 import { averageQuery, bestScoreParts, cosineParts, weightedCosineParts } from "../encoding/scores.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
 import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { ImageCropper } from "../ports/image-cropper.port.ts";
 import type { PaletteExtractor } from "../ports/palette-extractor.port.ts";
-import type { VectorFilter, VectorHit, VectorIndex } from "../ports/vector-index.port.ts";
+import type { VectorFilter, VectorHit } from "../ports/vector-index.port.ts";
 import type { ArtworkEmbedder } from "./artwork-embedder.ts";
+import type { EmbeddingGeneration } from "./embedding-generation.ts";
 import { atPath, type ArtworkImageService, type ImageInputValue } from "./artwork-image.service.ts";
 
 /** Hits asked for `withVectors`, as points (an index that leaves a vector out breaks the port). */
@@ -70,19 +71,10 @@ export interface RecommendOptions {
   readonly weights?: SimilarityWeightsInput | null;
 }
 
-/** How to read the live collection's vectors: their layout, the weights they were blended with, their version. */
-export interface ReadView {
-  readonly versionKey: string;
-  readonly layout: BlendLayout;
-  readonly weights: SimilarityWeights;
-}
-
-/** Where readers find the live collection. */
+/** Where readers find the live generation (VectorIndexService). */
 export interface IndexTarget {
-  /** Alias (or collection) that queries read. */
-  readCollection(): string;
-  /** The live collection's layout and weights (another version's while a reindex is being built). */
-  readView(): ReadView;
+  /** The generation queries read (another version's while a reindex is being built). */
+  live(): EmbeddingGeneration;
   /** Throws UnavailableError while the live collection holds another embedding version's vectors. */
   assertLive(): void;
 }
@@ -114,7 +106,7 @@ interface RankedPoint {
 
 /** What a ranking asks the index: where, which works, how many candidates; and how much variety. */
 interface Plan {
-  readonly collection: string;
+  readonly generation: EmbeddingGeneration;
   readonly filter: VectorFilter | undefined;
   readonly wide: number;
   readonly diversity: number;
@@ -124,7 +116,6 @@ interface Plan {
 
 export class SimilarityService {
   constructor(
-    private readonly index: VectorIndex,
     private readonly target: IndexTarget,
     private readonly embedder: ArtworkEmbedder,
     private readonly store: CatalogueStore,
@@ -137,7 +128,7 @@ export class SimilarityService {
 
   /** The embedding version of the vectors queries read. */
   get embeddingVersion(): string {
-    return this.target.readView().versionKey;
+    return this.target.live().versionKey;
   }
 
   /** Works most like `artworkId` (never itself), best first. */
@@ -148,7 +139,7 @@ export class SimilarityService {
       // work and its neighbours in one call (null: not indexed yet, embedded below); the hits' vectors
       // only when parts or MMR need them
       const vectors = plan.explain || plan.diversity > 0;
-      const near = await this.index.searchNear(plan.collection, { id: artworkId, k: plan.wide, filter: plan.filter, withVectors: vectors });
+      const near = await plan.generation.searchNear({ id: artworkId, k: plan.wide, filter: plan.filter, withVectors: vectors });
       if (near) {
         // the index may still hold the vector of a work deleted a moment ago: the work and its hits
         // are checked against the catalogue in one read
@@ -173,8 +164,8 @@ export class SimilarityService {
     const around = Math.min(Math.max(STORED_NEIGHBOURHOOD, CANDIDATE_FACTOR * options.k), this.limits.maxK * CANDIDATE_FACTOR);
     const common = { filter: plan.filter, excludeIds: [artworkId], withVectors: true };
     const [own, near] = await Promise.all([
-      this.index.search(plan.collection, { vector: query, k: plan.wide, ...common }),
-      this.index.search(plan.collection, { vector: stored, k: around, ...common }),
+      plan.generation.search({ vector: query, k: plan.wide, ...common }),
+      plan.generation.search({ vector: stored, k: around, ...common }),
     ]);
     const points = withStoredVectors(await this.dropDeleted([...new Map([...own, ...near].map((h) => [h.id, h])).values()]));
     const scorer = this.scorer(stored, options.weights);
@@ -218,11 +209,11 @@ export class SimilarityService {
       artistKeysNone: options.excludeArtistIds,
       mediumNone: options.excludeMediumCategories,
     });
-    const collection = this.target.readCollection();
-    const found = await this.index.recommend(collection, { positive: positives, negative: negatives, strategy: options.strategy, k: options.k + DELETED_MARGIN, filter, excludeIds, withVectors: true });
+    const generation = this.target.live();
+    const found = await generation.recommend({ positive: positives, negative: negatives, strategy: options.strategy, k: options.k + DELETED_MARGIN, filter, excludeIds, withVectors: true });
     const hits = (await this.dropDeleted(found)).slice(0, options.k);
     const query = options.strategy === "AVERAGE_VECTOR" ? averageQuery(positives, negatives) : null;
-    const { layout, versionKey } = this.target.readView();
+    const { layout, versionKey } = generation;
     const weights = this.queryWeights(options.weights);
     const scored = withStoredVectors(hits).map((p) => {
       // AVERAGE_VECTOR: the cosine to the average query (the index's own score); BEST_SCORE: Qdrant's
@@ -246,30 +237,30 @@ export class SimilarityService {
 
   /** The weights scores are computed with: the request's, else the index's stored weights. */
   private queryWeights(input: SimilarityWeightsInput | null | undefined): SimilarityWeights {
-    return input ? normaliseWeights(input) : this.target.readView().weights;
+    return input ? normaliseWeights(input) : this.target.live().weights;
   }
 
   /** Scores against `query` (a stored-form vector, re-weighted or not): the weighted cosine under the request's weights. */
   private scorer(query: Float32Array, input: SimilarityWeightsInput | null | undefined): Scorer {
     const weights = this.queryWeights(input);
-    const { layout } = this.target.readView();
+    const { layout } = this.target.live();
     return (v) => weightedCosineParts(query, v, weights, layout);
   }
 
   /** The query vector the index searches with: query-scaled to the request's weights (encoding/blend.ts). */
   private weighted(vector: Float32Array, input: SimilarityWeightsInput | null | undefined): Float32Array {
     if (!input) return vector;
-    const { weights, layout } = this.target.readView();
+    const { weights, layout } = this.target.live();
     return reweightQuery(vector, weights, normaliseWeights(input), layout);
   }
 
   /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts when asked. */
   private async rank(query: Float32Array, scorer: Scorer, options: SimilarOptions, excludeIds: string[], planned?: Plan): Promise<SimilarResult> {
-    const { collection, filter, wide, diversity, explain } = planned ?? (await this.plan(options));
+    const { generation, filter, wide, diversity, explain } = planned ?? (await this.plan(options));
     // hits come with their vectors: the score parts (and MMR) need them
     const hits = options.groupByArtist
-      ? (await this.index.searchGroups(collection, { vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
-      : await this.index.search(collection, { vector: query, k: wide, filter, excludeIds, withVectors: true });
+      ? (await generation.searchGroups({ vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
+      : await generation.search({ vector: query, k: wide, filter, excludeIds, withVectors: true });
     return this.finish(scorer, withStoredVectors(await this.dropDeleted(hits)), options.k, { diversity, explain });
   }
 
@@ -280,7 +271,7 @@ export class SimilarityService {
     if (!(diversity >= 0 && diversity <= 1)) throw new InvalidInputError("diversity", `\`diversity\` must be between 0 and 1; got ${diversity}.`);
     const filter = await this.vectorFilter(options.filter ?? {}, {});
     const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k + DELETED_MARGIN;
-    return { collection: this.target.readCollection(), filter, wide, diversity, explain: options.explain ?? true };
+    return { generation: this.target.live(), filter, wide, diversity, explain: options.explain ?? true };
   }
 
   /**
@@ -288,7 +279,7 @@ export class SimilarityService {
    * (`score` when a point already carries it), with their parts when asked.
    */
   private finish(scorer: Scorer, points: readonly RankedPoint[], k: number, how: Pick<Plan, "diversity" | "explain">): SimilarResult {
-    const { versionKey } = this.target.readView();
+    const { versionKey } = this.target.live();
     const score = (p: RankedPoint): SimilarHit => {
       const parts = how.explain ? scorer(p.vector) : null;
       return { artworkId: p.id, score: parts ? parts.total : (p.score ?? scorer(p.vector).total), parts };
@@ -304,7 +295,7 @@ export class SimilarityService {
 
   /** Hits as the index ranked and scored them (cosines to a unit query: the same scores `finish` gives), without parts. */
   private asFound(hits: readonly VectorHit[], k: number): SimilarResult {
-    return { hits: hits.slice(0, k).map((h) => ({ artworkId: h.id, score: h.score, parts: null })), embeddingVersion: this.target.readView().versionKey };
+    return { hits: hits.slice(0, k).map((h) => ({ artworkId: h.id, score: h.score, parts: null })), embeddingVersion: this.target.live().versionKey };
   }
 
   /**
@@ -315,7 +306,7 @@ export class SimilarityService {
   private async vectorsOf(ids: readonly string[], field: string | ((position: number) => string)): Promise<Float32Array[]> {
     if (ids.length === 0) return [];
     // the catalogue decides what exists: a deleted work's vector may linger in the index for a moment
-    const [points] = await Promise.all([this.index.get(this.target.readCollection(), ids), this.requireWorks(ids, typeof field === "string" ? () => field : field)]);
+    const [points] = await Promise.all([this.target.live().get(ids), this.requireWorks(ids, typeof field === "string" ? () => field : field)]);
     const found = new Map(points.map((p) => [p.id, p.vector]));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {

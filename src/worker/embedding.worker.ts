@@ -12,9 +12,18 @@ import type { Artwork } from "../domain/artwork.ts";
 import { UnavailableError } from "../domain/errors.ts";
 import type { CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { ClaimedJob, JobQueue } from "../ports/job-queue.port.ts";
-import type { VectorIndex, VectorPayload } from "../ports/vector-index.port.ts";
+import type { VectorPayload } from "../ports/vector-index.port.ts";
 import type { ArtworkEmbedder } from "../services/artwork-embedder.ts";
-import type { VectorIndexService } from "../services/vector-index.service.ts";
+import type { EmbeddingGeneration } from "../services/embedding-generation.ts";
+import type { SwapOptions } from "../services/vector-index.service.ts";
+
+/** The generation a worker fills, and how its build is completed (VectorIndexService). */
+export interface WorkerTarget {
+  /** The generation this worker's embedding version fills. */
+  readonly own: EmbeddingGeneration;
+  /** Moves readers to the generation once none of its jobs is open (or failed, unless accepted). */
+  completeIfBuilt(options?: SwapOptions): Promise<unknown>;
+}
 
 /** What one pass did. */
 export interface WorkerPass {
@@ -24,7 +33,6 @@ export interface WorkerPass {
   readonly failed: number;
 }
 
-const LEASE_MS = 5 * 60_000;
 /** DONE jobs past their retention are removed at most this often, this many per pass (a bounded delete). */
 const PRUNE_EVERY_MS = 60_000;
 const PRUNE_BATCH = 5000;
@@ -83,20 +91,21 @@ export class EmbeddingWorker {
   constructor(
     private readonly queue: JobQueue,
     private readonly store: CatalogueStore,
-    private readonly index: VectorIndex,
     private readonly embedder: ArtworkEmbedder,
-    private readonly target: VectorIndexService,
+    private readonly target: WorkerTarget,
     private readonly config: WorkerConfig,
     private readonly log: Logger,
     private readonly onPass: (pass: WorkerPass) => void = () => {},
+    /** How the alias may move when the queue runs dry (`vitrine reindex --accept-failures --keep-previous`). */
+    private readonly swap: SwapOptions = {},
   ) {}
 
   /** One pass: claim a batch, embed, write, complete. Returns what it did. */
   async runOnce(): Promise<WorkerPass> {
     await this.pruneIfDue();
-    const jobs = await this.queue.claim(this.config.batchSize, this.id, LEASE_MS);
+    const jobs = await this.queue.claim(this.config.batchSize, this.id, this.config.leaseMs, this.target.own.collection);
     if (jobs.length === 0) {
-      await this.target.completeIfBuilt();
+      await this.target.completeIfBuilt(this.swap);
       const idle = { claimed: 0, upserted: 0, deleted: 0, failed: 0 };
       this.onPass(idle);
       return idle;
@@ -201,9 +210,10 @@ export class EmbeddingWorker {
     const present = new Set(works.map((w) => w.id));
     const gone = ids.filter((id) => !present.has(id));
     const embedded = await this.embedder.embed(works);
-    const points = embedded.map((e, i) => ({ id: e.id, vector: e.vector, payload: payloadOf(works[i], this.embedder.versionKey, e.hasImageVector) }));
-    if (points.length) await this.index.upsert(this.target.collection, points);
-    if (gone.length) await this.index.delete(this.target.collection, gone);
+    const generation = this.target.own;
+    const points = embedded.map((e, i) => ({ id: e.id, vector: e.vector, payload: payloadOf(works[i], generation.versionKey, e.hasImageVector) }));
+    if (points.length) await generation.upsert(points);
+    if (gone.length) await generation.delete(gone);
     await this.queue.complete(jobs.map((j) => j.id));
     return { upserted: points.length, deleted: gone.length };
   }

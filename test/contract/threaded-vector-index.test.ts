@@ -73,11 +73,17 @@ describe("ThreadedVectorIndex (thread only)", () => {
     await expect(threaded.count("c")).rejects.toThrow(/closed/);
   });
 
-  it("a folder that cannot be opened is an error from open, and the thread still serves other folders", async () => {
+  it("a folder that cannot be opened is an error from open (live) or first use (other), and the thread still serves other folders", async () => {
     const dir = await tempDir();
     const { writeFile, mkdir } = await import("node:fs/promises");
     await mkdir(path.join(dir, "broken"), { recursive: true });
     await writeFile(path.join(dir, "broken", "CURRENT"), "gen-000009");
+    // a collection no alias names is loaded when first used
+    const lazy = await ThreadedVectorIndex.open({ dir });
+    await expect(lazy.count("broken")).rejects.toThrow(/gen-000009|ENOENT/);
+    await lazy.close();
+    // the live one (an alias names it) is loaded by open
+    await writeFile(path.join(dir, "aliases.json"), JSON.stringify({ works: "broken" }));
     await expect(ThreadedVectorIndex.open({ dir })).rejects.toThrow(/gen-000009|ENOENT/);
     const other = await ThreadedVectorIndex.open({ dir: await tempDir() });
     await other.ensureCollection("c", DIM);

@@ -34,7 +34,7 @@ describe.each(STORE_KINDS)("index status and embedding jobs (%s store)", (kind) 
     // one job that failed for good, with its reason
     const id = (await t.app.core.store.artworkIdsAfter(null, 1))[0];
     await t.app.core.queue.enqueue([id], "REINDEX");
-    const [claimed] = await t.app.core.queue.claim(1, "test", 60_000);
+    const [claimed] = await t.app.core.queue.claim(1, "test", 60_000, t.app.core.indexService.collection);
     await t.app.core.queue.fail(claimed.id, "the image could not be decoded", null);
     const after = (await t.admin(STATUS)).data.indexStatus;
     expect(after).toMatchObject({ catalogueCount: 7, live: { vectors: 7 }, building: null, pendingJobs: 0, runningJobs: 0, failedJobs: 1 });

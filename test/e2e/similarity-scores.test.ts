@@ -31,13 +31,13 @@ describe("scores on the demo catalogue (embedded store)", () => {
   afterAll(() => t?.stop());
 
   async function vectors(of: readonly string[]): Promise<Map<string, Float32Array>> {
-    const points = await t.app.core.index.get(t.app.core.indexService.readCollection(), of);
+    const points = await t.app.core.index.get(t.app.core.indexService.live().collection, of);
     return new Map(points.map((p) => [p.id, p.vector]));
   }
 
   /** Brute force, written out: Σ_{both} W'_p·cos_p / √(Σ_{a has} W'_p · Σ_{b has} W'_p). */
   function expected(a: Float32Array, b: Float32Array, input: SimilarityWeightsInput | null): number {
-    const view = t.app.core.indexService.readView();
+    const view = t.app.core.indexService.live();
     const w = partWeights(input ? normaliseWeights(input) : view.weights);
     let num = 0;
     let sa = 0;

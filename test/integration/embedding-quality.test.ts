@@ -15,6 +15,7 @@ import { mulberry32 } from "../../src/encoding/seeded-random.ts";
 import { DEFAULT_SIMILARITY_WEIGHTS } from "../../src/encoding/similarity-weights.ts";
 import type { VectorPoint } from "../../src/ports/vector-index.port.ts";
 import { EmbeddingQualityService, type QualityReport } from "../../src/services/embedding-quality.service.ts";
+import { EmbeddingGeneration } from "../../src/services/embedding-generation.ts";
 
 const IMAGE_DIM = 16;
 const DEPARTMENTS = ["Fine Arts", "Photography", "Decorative Arts and Design", "Contemporary Art"];
@@ -46,11 +47,8 @@ describe("the quality report with images (embedded index)", () => {
       });
     }
     await index.upsert("works-v1", points);
-    const target = {
-      readCollection: () => "works-v1",
-      readView: () => ({ versionKey: "v1", layout, weights: DEFAULT_SIMILARITY_WEIGHTS }),
-      assertLive: () => {},
-    };
+    const generation = new EmbeddingGeneration(index, "works-v1", { versionKey: "v1", layout, weights: DEFAULT_SIMILARITY_WEIGHTS, version: null });
+    const target = { live: () => generation, assertLive: () => {} };
     report = await new EmbeddingQualityService(index, target).report({ seed: 3, holdout: 0.25, k: 10 });
   }, 120_000);
   afterAll(async () => {

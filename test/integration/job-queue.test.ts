@@ -35,7 +35,7 @@ describe.each(STORE_KINDS)("embedding job queue (%s store)", (kind) => {
     let taken = 0;
     const seen = new Set<string>();
     for (let round = 0; round < 200 && taken < total; round++) {
-      const [a, b, c] = await Promise.all(["w-a", "w-b", "w-c"].map((w) => core.queue.claim(40, w, 60_000)));
+      const [a, b, c] = await Promise.all(["w-a", "w-b", "w-c"].map((w) => core.queue.claim(40, w, 60_000, core.indexService.collection)));
       const holders = new Map<string, string>();
       for (const [worker, jobs] of [["a", a], ["b", b], ["c", c]] as const) {
         for (const job of jobs) {

@@ -56,7 +56,7 @@ describe("Parquet export (embedded store and index)", () => {
     const ids = await core.store.artworkIdsAfter(null, 100);
     expect(rows.map((r) => r.id)).toEqual(ids);
 
-    const collection = core.indexService.readCollection();
+    const collection = core.indexService.live().collection;
     const points = new Map((await core.index.get(collection, ids)).map((p) => [p.id, p]));
     const works = new Map((await core.store.loadArtworks(ids)).map((w) => [w.id, w]));
     const d = core.embedder.layout.imageDimension;

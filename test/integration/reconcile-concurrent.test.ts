@@ -13,6 +13,7 @@ import type { CatalogueStore } from "../../src/ports/catalogue-store.port.ts";
 import type { VectorIndex } from "../../src/ports/vector-index.port.ts";
 import { ReconcileService } from "../../src/services/reconcile.service.ts";
 import { freshPostgresDatabase, STORE_KINDS } from "../support/databases.ts";
+import { EmbeddingGeneration } from "../../src/services/embedding-generation.ts";
 
 const silent = pino({ level: "silent" });
 
@@ -61,7 +62,7 @@ describe.each(STORE_KINDS)("reconcile while works are created (%s store)", (kind
       const ghost = "00000000-0000-4000-8000-00000000beef";
       await core.index.upsert(collection, [{ ...template, id: ghost }]);
 
-      const report = await new ReconcileService(store, index, core.queue).run(collection, { repair: true });
+      const report = await new ReconcileService(store, core.queue).run(new EmbeddingGeneration(index, collection, core.indexService.own), { repair: true });
       expect(report.orphaned).toBe(1);
       expect((await core.index.get(collection, [ghost]))).toHaveLength(0);
       const kept = await core.index.get(collection, created);
@@ -70,7 +71,7 @@ describe.each(STORE_KINDS)("reconcile while works are created (%s store)", (kind
       // and a second run, with nothing moving, finds no drift left but the jobs it queued
       await core.createWorker().drain();
       const works = await core.store.countArtworks({});
-      expect(await new ReconcileService(core.store, core.index, core.queue).run(collection, { repair: false })).toMatchObject({ works, vectors: works, missing: 0, orphaned: 0 });
+      expect(await new ReconcileService(core.store, core.queue).run(core.indexService.own, { repair: false })).toMatchObject({ works, vectors: works, missing: 0, orphaned: 0 });
     } finally {
       await core.close();
       await pg?.drop();

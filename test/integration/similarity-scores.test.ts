@@ -18,6 +18,7 @@ import { normaliseWeights, partWeights, type SimilarityWeights } from "../../src
 import { METADATA_GROUP_NAMES } from "../../src/ports/metadata-encoder.port.ts";
 import type { VectorPoint } from "../../src/ports/vector-index.port.ts";
 import { SimilarityService, type SimilarHit } from "../../src/services/similarity.service.ts";
+import { EmbeddingGeneration } from "../../src/services/embedding-generation.ts";
 
 const IMAGE_DIM = 16;
 const layout = blendLayout(IMAGE_DIM, META_V1_LAYOUT);
@@ -91,7 +92,8 @@ beforeAll(async () => {
     payload: { artistKeys: [], mediumCategory: null, department: null, yearStart: null, yearEnd: null, hasImage: w.image !== null, embeddingVersion: "v-test" },
   }));
   await index.upsert(COLLECTION, points);
-  const target = { readCollection: () => COLLECTION, readView: () => ({ versionKey: "v-test", layout, weights: STORED }), assertLive: () => {} };
+  const generation = new EmbeddingGeneration(index, COLLECTION, { versionKey: "v-test", layout, weights: STORED, version: null });
+  const target = { live: () => generation, assertLive: () => {} };
   // every work is in the index and no filter names text: the embedder and images are never asked; the
   // catalogue only confirms that the works found still exist (deleted works are dropped at read time)
   const ids = new Set(points.map((p) => p.id));
@@ -99,7 +101,7 @@ beforeAll(async () => {
     { artworksByIds: (wanted: readonly string[]) => Promise.resolve(wanted.map((id) => (ids.has(id) ? { id } : null))) },
     { get: (t, name) => (name in t ? t[name as keyof typeof t] : () => Promise.reject(new Error(`not used by these requests: ${String(name)}`))) },
   );
-  service = new SimilarityService(index, target, unused as never, catalogue as never, unused as never, unused as never, unused as never);
+  service = new SimilarityService(target, unused as never, catalogue as never, unused as never, unused as never, unused as never);
 });
 
 afterAll(async () => {

@@ -59,11 +59,11 @@ describe("vectors beside the catalogue (embedded store and index)", () => {
       await index.delete(collection, [lost.id]);
       const ghost = "00000000-0000-4000-8000-00000000beef";
       await index.upsert(collection, [{ ...lost, id: ghost }]);
-      const reconcile = new ReconcileService(store, index, queue);
-      expect(await reconcile.run(collection, { repair: false })).toMatchObject({ works, missing: 1, orphaned: 1, repaired: false });
-      expect(await reconcile.run(collection, { repair: true })).toMatchObject({ missing: 1, orphaned: 1, repaired: true });
+      const reconcile = new ReconcileService(store, queue);
+      expect(await reconcile.run(indexService.own, { repair: false })).toMatchObject({ works, missing: 1, orphaned: 1, repaired: false });
+      expect(await reconcile.run(indexService.own, { repair: true })).toMatchObject({ missing: 1, orphaned: 1, repaired: true });
       await again.core.createWorker().drain();
-      expect(await reconcile.run(collection, { repair: false })).toMatchObject({ works, vectors: works, missing: 0, orphaned: 0 });
+      expect(await reconcile.run(indexService.own, { repair: false })).toMatchObject({ works, vectors: works, missing: 0, orphaned: 0 });
     } finally {
       await again.stop();
     }

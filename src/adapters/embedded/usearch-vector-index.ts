@@ -10,6 +10,10 @@
  * is cut off, and leftover .tmp folders are removed. Aliases live in aliases.json, also written by
  * write-then-rename.
  *
+ * Opening loads only the collections aliases point at (the live generation); any other collection
+ * folder is loaded when it is first used (the generation being built), so an old generation left on
+ * disk costs no memory.
+ *
  * Layout: <dir>/aliases.json, <dir>/<collection>/{CURRENT, gen-N/{hnsw.usearch, vectors.f32,
  * points.json}, wal-N.log}.
  *
@@ -118,6 +122,9 @@ function withVectors(c: UsearchCollection, hits: VectorHit[], wanted: boolean | 
 
 export class UsearchVectorIndex implements VectorIndex {
   private readonly collections = new Map<string, Stored>();
+  /** Collection folders on disk not loaded yet, and loads in progress. */
+  private readonly unloaded = new Set<string>();
+  private readonly loading = new Map<string, Promise<void>>();
   private aliases = new Map<string, string>();
   private closed = false;
 
@@ -126,21 +133,22 @@ export class UsearchVectorIndex implements VectorIndex {
     private readonly quantization: Quantization,
   ) {}
 
-  /** Opens (or creates) the index folder and loads every collection in it; graphs quantized as asked (default f32). */
+  /** Opens (or creates) the index folder and loads the collections aliases point at; graphs quantized as asked (default f32). */
   static async open(options: EmbeddedIndexOptions): Promise<UsearchVectorIndex> {
     const index = new UsearchVectorIndex(options.dir, options.quantization ?? "f32");
     mkdirSync(options.dir, { recursive: true });
     const aliasFile = path.join(options.dir, "aliases.json");
     if (existsSync(aliasFile)) index.aliases = new Map(Object.entries(JSON.parse(readFileSync(aliasFile, "utf8")) as Record<string, string>));
     for (const entry of readdirSync(options.dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && existsSync(path.join(options.dir, entry.name, "CURRENT"))) await index.load(entry.name);
+      if (entry.isDirectory() && existsSync(path.join(options.dir, entry.name, "CURRENT"))) index.unloaded.add(entry.name);
     }
+    for (const target of new Set(index.aliases.values())) await index.stored(target);
     return index;
   }
 
   async ensureCollection(name: string, dimension: number, metadata: Readonly<Record<string, unknown>> = {}): Promise<void> {
     checkName(name);
-    const existing = this.collections.get(name);
+    const existing = await this.stored(name);
     if (existing) {
       if (existing.collection.dimension !== dimension) {
         throw new Error(`Collection ${name} holds vectors of ${existing.collection.dimension} values, not ${dimension}.`);
@@ -157,7 +165,7 @@ export class UsearchVectorIndex implements VectorIndex {
 
   async collectionInfo(name: string): Promise<CollectionInfo | null> {
     const target = this.resolve(name);
-    const stored = this.collections.get(target);
+    const stored = await this.stored(target);
     return stored ? { name: target, dimension: stored.collection.dimension, metadata: stored.metadata } : null;
   }
 
@@ -174,7 +182,7 @@ export class UsearchVectorIndex implements VectorIndex {
   }
 
   async get(collection: string, ids: readonly string[]): Promise<VectorPoint[]> {
-    const c = this.read(collection);
+    const c = await this.read(collection);
     return ids.flatMap((id) => {
       const p = c.get(id);
       return p ? [p] : [];
@@ -182,23 +190,23 @@ export class UsearchVectorIndex implements VectorIndex {
   }
 
   async count(collection: string, filter?: VectorFilter): Promise<number> {
-    return this.read(collection).count(compileFilter(filter));
+    return (await this.read(collection)).count(compileFilter(filter));
   }
 
   async search(collection: string, query: VectorQuery): Promise<VectorHit[]> {
-    const c = this.read(collection);
+    const c = await this.read(collection);
     return withVectors(c, c.search(query.vector, query.k, compileFilter(query.filter, query.excludeIds)).slice(0, query.k), query.withVectors);
   }
 
   async searchNear(collection: string, query: NearQuery): Promise<NearResult | null> {
-    const point = this.read(collection).get(query.id);
+    const point = (await this.read(collection)).get(query.id);
     if (!point) return null;
     const hits = await this.search(collection, { ...query, vector: point.vector, excludeIds: [query.id, ...(query.excludeIds ?? [])] });
     return { vector: point.vector, hits };
   }
 
   async searchGroups(collection: string, query: GroupQuery): Promise<VectorGroup[]> {
-    const c = this.read(collection);
+    const c = await this.read(collection);
     const groupsOf = (hits: readonly VectorHit[]): VectorGroup[] => {
       const groups = new Map<string, VectorHit[]>();
       for (const h of hits) {
@@ -216,7 +224,7 @@ export class UsearchVectorIndex implements VectorIndex {
   }
 
   async recommend(collection: string, query: RecommendQuery): Promise<VectorHit[]> {
-    const c = this.read(collection);
+    const c = await this.read(collection);
     if (query.positive.length === 0) throw new RangeError("recommend needs at least one positive example.");
     const predicate = compileFilter(query.filter, query.excludeIds);
     if (query.strategy === "AVERAGE_VECTOR") {
@@ -243,7 +251,7 @@ export class UsearchVectorIndex implements VectorIndex {
 
   async setAlias(alias: string, collection: string): Promise<void> {
     checkName(alias);
-    if (!this.collections.has(collection)) throw new Error(`No collection named ${collection}.`);
+    if (!(await this.stored(collection))) throw new Error(`No collection named ${collection}.`);
     this.saveAliases(new Map(this.aliases).set(alias, collection));
   }
 
@@ -260,15 +268,18 @@ export class UsearchVectorIndex implements VectorIndex {
   }
 
   async listCollections(): Promise<string[]> {
-    return [...this.collections.keys()].sort();
+    return [...new Set([...this.collections.keys(), ...this.unloaded])].sort();
   }
 
   async dropCollection(name: string): Promise<void> {
+    await this.loading.get(name);
     const stored = this.collections.get(name);
-    if (!stored) return;
-    await stored.lock;
-    this.collections.delete(name);
-    await stored.log.close();
+    if (!stored && !this.unloaded.delete(name)) return;
+    if (stored) {
+      await stored.lock;
+      this.collections.delete(name);
+      await stored.log.close();
+    }
     rmSync(path.join(this.dir, name), { recursive: true, force: true });
     // as in Qdrant, aliases of a dropped collection go with it
     const pointing = [...this.aliases].filter(([, target]) => target === name).map(([alias]) => alias);
@@ -280,7 +291,7 @@ export class UsearchVectorIndex implements VectorIndex {
   }
 
   async ids(collection: string, after: string | null, limit: number): Promise<string[]> {
-    return this.read(collection).idsAfter(after, limit);
+    return (await this.read(collection)).idsAfter(after, limit);
   }
 
   /** Writes a snapshot of every collection and closes the logs. */
@@ -298,8 +309,23 @@ export class UsearchVectorIndex implements VectorIndex {
     return this.aliases.get(name) ?? name;
   }
 
-  private read(name: string): UsearchCollection {
-    const stored = this.collections.get(this.resolve(name));
+  /** A collection by name, loaded from its folder on first use; undefined when there is none. */
+  private async stored(name: string): Promise<Stored | undefined> {
+    const loaded = this.collections.get(name);
+    if (loaded || !this.unloaded.has(name)) return loaded;
+    let loading = this.loading.get(name);
+    if (!loading) {
+      loading = this.load(name)
+        .then(() => void this.unloaded.delete(name))
+        .finally(() => this.loading.delete(name));
+      this.loading.set(name, loading);
+    }
+    await loading;
+    return this.collections.get(name);
+  }
+
+  private async read(name: string): Promise<UsearchCollection> {
+    const stored = await this.stored(this.resolve(name));
     if (!stored) throw new Error(`No collection or alias named ${name}.`);
     return stored.collection;
   }
@@ -307,7 +333,7 @@ export class UsearchVectorIndex implements VectorIndex {
   /** Logs the operation durably, applies it, and snapshots when the log has grown. */
   private async write(name: string, line: LogLine, apply: (c: UsearchCollection) => void): Promise<void> {
     const target = this.resolve(name);
-    const stored = this.collections.get(target);
+    const stored = await this.stored(target);
     if (!stored) throw new Error(`No collection or alias named ${name}.`);
     if (this.closed) throw new Error("The vector index is closed.");
     const run = stored.lock.then(async () => {

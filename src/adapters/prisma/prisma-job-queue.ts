@@ -1,5 +1,5 @@
 /** JobQueue on the catalogue database (PostgreSQL or embedded): claims use FOR UPDATE SKIP LOCKED. */
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { EmbeddingReason } from "../../ports/catalogue-store.port.ts";
 import type { ClaimedJob, EmbeddingJobRow, JobCursor, JobQueue, JobStatus, OpenJobStatus } from "../../ports/job-queue.port.ts";
 
@@ -9,7 +9,7 @@ const CLAIM_LOCK = 727275;
 export class PrismaJobQueue implements JobQueue {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async claim(limit: number, workerId: string, leaseMs: number): Promise<ClaimedJob[]> {
+  async claim(limit: number, workerId: string, leaseMs: number, generation: string): Promise<ClaimedJob[]> {
     const leaseSeconds = Math.max(1, Math.round(leaseMs / 1000));
     // Claims take turns (a transaction-scoped advisory lock, released at commit): the "no other worker
     // holds this work" test then always sees the previous claim's RUNNING rows, so two workers never
@@ -17,10 +17,11 @@ export class PrismaJobQueue implements JobQueue {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})::text`);
       return tx.$queryRawUnsafe<ClaimedJob[]>(
-      `UPDATE "EmbeddingJob" SET status = 'RUNNING', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
+      `UPDATE "EmbeddingJob" SET status = 'RUNNING', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now(), generation = $4
        WHERE id IN (
          SELECT j.id FROM "EmbeddingJob" j
          WHERE ((j.status = 'PENDING' AND j."nextAttemptAt" <= now()) OR (j.status = 'RUNNING' AND j."lockedAt" < now() - make_interval(secs => $2)))
+           AND (j.generation = $4 OR j.generation IS NULL)
            AND NOT EXISTS (
              SELECT 1 FROM "EmbeddingJob" r
              WHERE r."artworkId" = j."artworkId" AND r.status = 'RUNNING' AND r."lockedAt" >= now() - make_interval(secs => $2) AND r."lockedBy" <> $1)
@@ -31,6 +32,7 @@ export class PrismaJobQueue implements JobQueue {
       workerId,
       leaseSeconds,
       limit,
+      generation,
       );
     });
   }
@@ -47,14 +49,23 @@ export class PrismaJobQueue implements JobQueue {
     });
   }
 
-  async enqueue(artworkIds: readonly string[], reason: EmbeddingReason): Promise<void> {
+  async enqueue(artworkIds: readonly string[], reason: EmbeddingReason, generation: string | null = null): Promise<void> {
     if (artworkIds.length === 0) return;
-    await this.prisma.embeddingJob.createMany({ data: artworkIds.map((artworkId) => ({ artworkId, reason })) });
+    await this.prisma.embeddingJob.createMany({ data: artworkIds.map((artworkId) => ({ artworkId, reason, generation })) });
   }
 
   async counts(): Promise<Record<OpenJobStatus, number>> {
     // an index range per open state: DONE rows (most of the table) are never read
-    const groups = await this.prisma.embeddingJob.groupBy({ by: ["status"], where: { status: { in: ["PENDING", "RUNNING", "FAILED"] } }, _count: { _all: true } });
+    return this.countOpen({ status: { in: ["PENDING", "RUNNING", "FAILED"] } });
+  }
+
+  async generationCounts(generation: string): Promise<Record<OpenJobStatus, number>> {
+    // unstamped FAILED or RUNNING rows were left by a version of vitrine before generations: not this one's
+    return this.countOpen({ OR: [{ generation, status: { in: ["PENDING", "RUNNING", "FAILED"] } }, { generation: null, status: "PENDING" }] });
+  }
+
+  private async countOpen(where: Prisma.EmbeddingJobWhereInput): Promise<Record<OpenJobStatus, number>> {
+    const groups = await this.prisma.embeddingJob.groupBy({ by: ["status"], where, _count: { _all: true } });
     const out: Record<OpenJobStatus, number> = { PENDING: 0, RUNNING: 0, FAILED: 0 };
     for (const g of groups) out[g.status as OpenJobStatus] = g._count._all;
     return out;
@@ -86,7 +97,7 @@ export class PrismaJobQueue implements JobQueue {
       },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: limit,
-      select: { id: true, artworkId: true, reason: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, createdAt: true, updatedAt: true },
+      select: { id: true, artworkId: true, reason: true, generation: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, createdAt: true, updatedAt: true },
     });
     return rows.map((r) => ({ ...r, status: r.status as JobStatus }));
   }

@@ -16,7 +16,7 @@ registerEnumType(EmbeddingJobStatus, {
   description: "Where an embedding job stands.",
   valuesConfig: {
     PENDING: { description: "Waiting to be taken, or for its retry time after a failure." },
-    RUNNING: { description: "Taken by a worker (a lease of 5 minutes)." },
+    RUNNING: { description: "Taken by a worker (a lease of VITRINE_WORKER_LEASE_SECONDS, 5 minutes by default)." },
     DONE: { description: "Finished; removed after VITRINE_JOB_RETENTION_HOURS." },
     FAILED: { description: "Given up after VITRINE_WORKER_MAX_ATTEMPTS failures; `lastError` says why." },
   },
@@ -32,6 +32,9 @@ export class EmbeddingJob {
 
   @Field({ description: "Why it was queued, e.g. CREATED, IMPORTED, IMAGE_CHANGED, REINDEX." })
   reason!: string;
+
+  @Field(() => String, { nullable: true, description: "The generation (vector collection) the job fills; null until a worker takes a job that a catalogue change queued." })
+  generation!: string | null;
 
   @Field(() => EmbeddingJobStatus, { description: "Where the job stands." })
   status!: EmbeddingJobStatus;
@@ -59,6 +62,9 @@ export const EmbeddingJobConnection = Connection(EmbeddingJob, "embedding job");
 export class IndexGeneration {
   @Field({ description: "The collection's name (alias target)." })
   collection!: string;
+
+  @Field(() => String, { nullable: true, description: "The embedding version of its vectors; null when this server cannot read that version." })
+  embeddingVersion!: string | null;
 
   @Field(() => Int, { description: "Vectors it holds (one per embedded work)." })
   vectors!: number;
