@@ -23,6 +23,7 @@ import { UnavailableError } from "../../src/domain/errors.ts";
 import { openCore } from "../../src/main.ts";
 import type { VectorIndex } from "../../src/ports/vector-index.port.ts";
 import { EmbeddingWorker } from "../../src/worker/embedding.worker.ts";
+import { VectorIndexService } from "../../src/services/vector-index.service.ts";
 import { TEST_DATABASE_URL, freshPostgresDatabase } from "../support/databases.ts";
 import { runVitrine, tallyCatalogue, until, writeCatalogue } from "../support/vitrine-process.ts";
 
@@ -108,7 +109,10 @@ describe.skipIf(!TEST_DATABASE_URL).each(KINDS)("fault drill: the vector index (
     const collection = core.indexService.collection;
     if (proxy) cleanup.push(() => core.index.dropCollection(collection).catch(() => {}));
     const { index, outage } = proxy ? { index: core.index, outage: proxy.outage } : switchable(core.index);
-    const worker = new EmbeddingWorker(core.queue, core.store, index, core.embedder, core.indexService, config.worker, silent);
+    // the worker fills the same generation through the index the test can take down
+    const target = proxy ? core.indexService : new VectorIndexService(index, core.embedder, core.store, core.queue, core.indexService.alias, silent);
+    if (!proxy) await target.init();
+    const worker = new EmbeddingWorker(core.queue, core.store, core.embedder, target, config.worker, silent);
 
     await outage.down();
     worker.start();
