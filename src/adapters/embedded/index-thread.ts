@@ -12,7 +12,9 @@ export type IndexRequest = { readonly method: "open"; readonly options: Embedded
 export type IndexCall = IndexRequest & { readonly id: number };
 
 /** The answer: the result, or the error's class name and message. */
-export type IndexAnswer = { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: { readonly name: string; readonly message: string } };
+export type IndexAnswer =
+  | { readonly id: number; readonly result: unknown }
+  | { readonly id: number; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
 
 const port = parentPort;
 if (!port) throw new Error("index-thread.ts runs in a worker thread only.");
@@ -37,6 +39,6 @@ async function answer(call: IndexCall): Promise<unknown> {
 port.on("message", (call: IndexCall) => {
   answer(call).then(
     (result) => port.postMessage({ id: call.id, result } satisfies IndexAnswer),
-    (e: unknown) => port.postMessage({ id: call.id, error: e instanceof Error ? { name: e.name, message: e.message } : { name: "Error", message: String(e) } } satisfies IndexAnswer),
+    (e: unknown) => port.postMessage({ id: call.id, error: e instanceof Error ? { name: e.name, message: e.message, code: (e as NodeJS.ErrnoException).code } : { name: "Error", message: String(e) } } satisfies IndexAnswer),
   );
 });

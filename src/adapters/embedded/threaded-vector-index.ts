@@ -14,6 +14,7 @@
  * earlier one was terminated. The thread keeps the process alive only while a call is waiting.
  */
 import { Worker } from "node:worker_threads";
+import { UnavailableError } from "../../domain/errors.ts";
 import type {
   CollectionInfo,
   GroupQuery,
@@ -30,7 +31,14 @@ import type {
 import type { IndexAnswer, IndexCall, IndexRequest } from "./index-thread.ts";
 import type { EmbeddedIndexOptions } from "./usearch-vector-index.ts";
 
-const ERRORS: Record<string, new (message: string) => Error> = { RangeError, TypeError };
+const ERRORS: Record<string, new (message: string) => Error> = { RangeError, TypeError, UnavailableError };
+/** File-system failures of the index's folder: the index is unavailable (jobs wait), not the work at fault. */
+const OUTAGE_CODES = new Set(["EIO", "ENOSPC", "EROFS", "EACCES", "EPERM", "EMFILE", "ENFILE", "EDQUOT", "EBUSY"]);
+
+export function errorOf(error: { readonly name: string; readonly message: string; readonly code?: string }): Error {
+  if (error.code && OUTAGE_CODES.has(error.code)) return new UnavailableError(`The vector index cannot use its folder (${error.code}).`);
+  return new (ERRORS[error.name] ?? Error)(error.message);
+}
 
 /** The process's index thread and the calls waiting for its answers. */
 class IndexThread {
@@ -43,8 +51,8 @@ class IndexThread {
   constructor() {
     this.worker = new Worker(new URL("./index-thread.mjs", import.meta.url), { name: "vitrine vector index" });
     this.worker.on("message", (answer: IndexAnswer) => this.settle(answer));
-    this.worker.on("error", (e) => this.fail(new Error(`The vector index thread failed: ${e.message}`)));
-    this.worker.on("exit", (code) => this.fail(new Error(`The vector index thread stopped (exit code ${code}).`)));
+    this.worker.on("error", (e) => this.fail(new UnavailableError(`The vector index thread failed: ${e.message}`)));
+    this.worker.on("exit", (code) => this.fail(new UnavailableError(`The vector index thread stopped (exit code ${code}).`)));
     this.worker.unref();
   }
 
@@ -63,7 +71,7 @@ class IndexThread {
     if (!waiting) return;
     this.pending.delete(answer.id);
     if (this.pending.size === 0) this.worker.unref();
-    if ("error" in answer) waiting.reject(new (ERRORS[answer.error.name] ?? Error)(answer.error.message));
+    if ("error" in answer) waiting.reject(errorOf(answer.error));
     else waiting.resolve(answer.result);
   }
 
