@@ -1,5 +1,6 @@
 /** `vitrine bench <name> [options]` (what `npm run bench -- <name>` runs): the benchmarks in bench/<name>.ts. */
 import { readdirSync } from "node:fs";
+import { register } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
@@ -14,6 +15,8 @@ export function registerBenchCommand(program: Command): void {
     .argument("[options...]", "options of that benchmark")
     .action(async (name: string, options: string[]) => {
       if (!available().includes(name)) throw new Error(`No benchmark named "${name}"; there are: ${available().join(", ")}.`);
+      // benchmarks stay TypeScript: from the compiled CLI (this file is .js), load them through the loader
+      if (import.meta.url.endsWith(".js")) register("@swc-node/register/esm", import.meta.url);
       const mod = (await import(pathToFileURL(path.join(BENCH_DIR, `${name}.ts`)).href)) as { run(args: string[]): Promise<void> };
       await mod.run(options);
     });
