@@ -160,6 +160,53 @@ function rowFieldOf(field: string | null): string | null {
   return m[1] ? m[1].replace(/\.(\d+)/g, "[$1]") : "row";
 }
 
+/**
+ * Reads and checks the rows (checkedRows), prepares each good one and writes them `batchSize` at a
+ * time; a batch `write` refuses with a domain error is written again row by row, so only the rows at
+ * fault are rejected. Reports progress and rejections through `options`; returns the rejected rows.
+ */
+async function inBatches<P extends { readonly line: number; readonly raw: unknown }>(
+  rows: AsyncIterable<SourceRow> | Iterable<SourceRow>,
+  options: ImportOptions,
+  batchSize: number,
+  prepare: (row: CheckedRow) => Promise<P>,
+  write: (items: readonly P[], reject: (problem: ImportProblem) => Promise<void>) => Promise<void>,
+): Promise<ImportProblem[]> {
+  const rejected: ImportProblem[] = [];
+  let batch: P[] = [];
+  let read = 0;
+  const reject = async (problem: ImportProblem) => {
+    rejected.push(problem);
+    await options.onRejected?.(problem);
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    try {
+      await write(items, reject);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      for (const item of items) {
+        try {
+          await write([item], reject);
+        } catch (err) {
+          if (!isDomainError(err)) throw err;
+          await reject({ line: item.line, code: err.code, field: rowFieldOf(err.field ?? null), message: err.message, row: item.raw });
+        }
+      }
+    }
+    options.onProgress?.({ rows: read, rejected: rejected.length });
+  };
+  for await (const checked of checkedRows(rows, options.defaultSource, reject, () => read++)) {
+    batch.push(await prepare(checked));
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  options.onProgress?.({ rows: read, rejected: rejected.length });
+  return rejected;
+}
+
 export class CatalogueImportService {
   constructor(
     private readonly store: CatalogueStore,
@@ -182,55 +229,28 @@ export class CatalogueImportService {
   }
 
   async importRows(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions = {}): Promise<ImportSummary> {
-    const batchSize = options.batchSize ?? 250;
-    const rejected: ImportProblem[] = [];
     const results: ImportRowResult[] = [];
-    let batch: Pending[] = [];
     let created = 0;
     let updated = 0;
     let unchanged = 0;
-    let read = 0;
-    const reject = async (problem: ImportProblem) => {
-      rejected.push(problem);
-      await options.onRejected?.(problem);
-    };
-    const written = (items: readonly Pending[], outcomes: readonly ImportOutcome[], ids: readonly string[]) => {
-      for (const [i, outcome] of outcomes.entries()) {
-        if (outcome === "CREATED") created++;
-        else if (outcome === "UPDATED") updated++;
-        else unchanged++;
-        if (options.collectResults) results.push({ line: items[i].line, id: ids[i], outcome });
-      }
-    };
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const items = batch;
-      batch = [];
-      try {
+    const rejected = await inBatches(
+      rows,
+      options,
+      options.batchSize ?? 250,
+      async (checked): Promise<Pending> => {
+        const record = await this.withLocalFile(checked.record, options.images);
+        return { line: checked.line, record: { ...record, contentHash: contentHashOf(record) }, raw: checked.raw };
+      },
+      async (items) => {
         const result = await this.store.importArtworks(items.map((b) => b.record));
-        written(items, result.outcomes, result.ids);
-      } catch (e) {
-        if (!isDomainError(e)) throw e;
-        // the database refused the batch: row by row, so only the rows at fault are rejected
-        for (const item of items) {
-          try {
-            const result = await this.store.importArtworks([item.record]);
-            written([item], result.outcomes, result.ids);
-          } catch (err) {
-            if (!isDomainError(err)) throw err;
-            await reject({ line: item.line, code: err.code, field: err.field ?? null, message: err.message, row: item.raw });
-          }
+        for (const [i, outcome] of result.outcomes.entries()) {
+          if (outcome === "CREATED") created++;
+          else if (outcome === "UPDATED") updated++;
+          else unchanged++;
+          if (options.collectResults) results.push({ line: items[i].line, id: result.ids[i], outcome });
         }
-      }
-      options.onProgress?.({ rows: read, rejected: rejected.length });
-    };
-    for await (const checked of checkedRows(rows, options.defaultSource, reject, () => read++)) {
-      const record = await this.withLocalFile(checked.record, options.images);
-      batch.push({ line: checked.line, record: { ...record, contentHash: contentHashOf(record) }, raw: checked.raw });
-      if (batch.length >= batchSize) await flush();
-    }
-    await flush();
-    options.onProgress?.({ rows: read, rejected: rejected.length });
+      },
+    );
     return { created, updated, unchanged, rejected, ...(options.collectResults ? { results } : {}) };
   }
 
@@ -242,53 +262,26 @@ export class CatalogueImportService {
    * Local image files (`images`) are not supported: the server cannot read this machine's folder.
    */
   static async forwardRows(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, remote: RemoteImporter, options: ImportOptions = {}): Promise<ImportSummary> {
-    const batchSize = Math.min(options.batchSize ?? 250, remote.maxRows);
-    const rejected: ImportProblem[] = [];
-    let batch: CheckedRow[] = [];
     let created = 0;
     let updated = 0;
     let unchanged = 0;
-    let read = 0;
-    const reject = async (problem: ImportProblem) => {
-      rejected.push(problem);
-      await options.onRejected?.(problem);
-    };
-    const send = async (items: readonly CheckedRow[]) => {
-      const result = await remote.importRows(items.map((c) => ({ ...(c.value as object), source: c.record.source })));
-      created += result.created;
-      updated += result.updated;
-      unchanged += result.unchanged;
-      for (const r of result.rejected) {
-        const item = items[r.index];
-        await reject({ line: item.line, code: r.code, field: rowFieldOf(r.field), message: r.message.replace(/ of this call\.$/, " of this file."), row: item.raw });
-      }
-    };
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const items = batch;
-      batch = [];
-      try {
-        await send(items);
-      } catch (e) {
-        if (!isDomainError(e)) throw e;
-        for (const item of items) {
-          try {
-            await send([item]);
-          } catch (err) {
-            if (!isDomainError(err)) throw err;
-            await reject({ line: item.line, code: err.code, field: rowFieldOf(err.field ?? null), message: err.message, row: item.raw });
-          }
+    const rejected = await inBatches(
+      rows,
+      options,
+      Math.min(options.batchSize ?? 250, remote.maxRows),
+      async (checked) => checked,
+      async (items, reject) => {
+        const result = await remote.importRows(items.map((c) => ({ ...(c.value as object), source: c.record.source })));
+        created += result.created;
+        updated += result.updated;
+        unchanged += result.unchanged;
+        for (const r of result.rejected) {
+          const item = items[r.index];
+          await reject({ line: item.line, code: r.code, field: rowFieldOf(r.field), message: r.message.replace(/ of this call\.$/, " of this file."), row: item.raw });
         }
-      }
-      options.onProgress?.({ rows: read, rejected: rejected.length });
-    };
-    for await (const checked of checkedRows(rows, options.defaultSource, reject, () => read++)) {
-      batch.push(checked);
-      if (batch.length >= batchSize) await flush();
-    }
-    await flush();
-    options.onProgress?.({ rows: read, rejected: rejected.length });
-    rejected.sort((x, y) => x.line - y.line); // the server's rejections come back after the local ones
+      },
+    );
+    rejected.sort((x, y) => x.line - y.line); // the server's rejections come after the ones found here
     return { created, updated, unchanged, rejected };
   }
 
