@@ -8,6 +8,8 @@ COPY prisma ./prisma
 COPY prisma.config.ts ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
+# compile the TypeScript once (build/), so a start does not compile it again (bin/vitrine.js picks it)
+RUN npm run build
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 4000

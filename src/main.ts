@@ -8,6 +8,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Logger } from "pino";
 import type { Config } from "./config/config.ts";
 import { createLogger } from "./config/logger.ts";
+import { PhaseClock } from "./config/phase-clock.ts";
 import { openDatabase, type Database } from "./adapters/prisma/database.ts";
 import { PrismaApiKeyStore } from "./adapters/prisma/prisma-api-key-store.ts";
 import { PrismaCatalogueStore } from "./adapters/prisma/prisma-catalogue-store.ts";
@@ -84,6 +85,8 @@ export interface AppOptions {
   readonly onBootstrapKey?: (secret: string) => void;
   /** An image encoder to use instead of loading config.model.path (benchmarks with synthetic image parts). */
   readonly imageEncoder?: ImageEncoder;
+  /** Times the start-up phases (createApp passes its own; the first lap runs from process start). */
+  readonly clock?: PhaseClock;
 }
 
 export interface App {
@@ -146,6 +149,8 @@ export interface Core {
 /** Opens the catalogue store (migrating it), the vector index and the image model. */
 export async function openCore(config: Config, options: AppOptions = {}): Promise<Core> {
   const log = options.log ?? createLogger(config);
+  const clock = options.clock ?? new PhaseClock();
+  clock.lap("node and modules");
   const metrics = new Metrics();
   const db = await openDatabase({
     url: config.databaseUrl,
@@ -155,6 +160,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
       options.onQuery?.(sql);
     },
   });
+  clock.lap("catalogue store open and migrated");
   if (db.migrations.applied.length) log.info({ applied: db.migrations.applied, store: db.kind }, "migrations applied");
 
   // a shared PostgreSQL store: announce each write to the other processes and listen to theirs
@@ -192,12 +198,14 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
       log.warn({ model: config.model.path }, `similarity uses catalogue metadata only: ${modelProblem}`);
     }
   }
+  clock.lap("image model");
   const embedder = new ArtworkEmbedder(new MetadataEncoderV1(), encoder, blobs, DEFAULT_SIMILARITY_WEIGHTS, log);
 
   // the Qdrant client is loaded only when Qdrant is configured
   const index: VectorIndex = config.qdrant
     ? new (await import("./adapters/qdrant/qdrant-vector-index.ts")).QdrantVectorIndex(config.qdrant)
     : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), quantization: config.embeddedIndex.quantization });
+  clock.lap("vector index open");
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
   const similarity = new SimilarityService(indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 });
@@ -207,6 +215,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const quality = new EmbeddingQualityService(index, indexService);
   // listen last: nothing above reads through the cache, and no later failure leaves a connection open
   await changes?.start();
+  clock.lap("services");
 
   return {
     config,
@@ -247,7 +256,8 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
 
 /** Opens the stores, runs first-start chores (demo import, bootstrap key) and builds the HTTP server. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const core = await openCore(config, options);
+  const clock = options.clock ?? new PhaseClock();
+  const core = await openCore(config, { ...options, clock });
   const { log, metrics, db, store, catalogue, apiKeys, importer, index, indexService, similarity, images } = core;
 
   if (config.demo && (await store.countArtworks({})) === 0) {
@@ -255,6 +265,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const summary = await importer.importFile(DEMO_CATALOGUE, { defaultSource: "demo" });
     log.info({ works: summary.created, rejected: summary.rejected.length, ms: Date.now() - t0 }, "demo catalogue imported (VITRINE_DEMO=0 skips this)");
   }
+  clock.lap("demo import (first start)");
   if (db.kind === "embedded") {
     const secret = await apiKeys.ensureBootstrapKey();
     if (secret) {
@@ -280,6 +291,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // vectors for what is in the catalogue: a new embedding version queues every work; the in-process
   // runner (the embedded default) embeds them in the background with progress in the log
   await indexService.init();
+  clock.lap("index init");
   let worker: EmbeddingWorker | null = null;
   let imageWorker: ImageIngestWorker | null = null;
   if (config.worker.inProcess) {
@@ -301,9 +313,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           log.info({ works, ms: Date.now() - t0 }, "work rows remembered (VITRINE_ROW_CACHE_WARM=0 skips this)");
         })(core.rowCache).catch((e: unknown) => log.warn({ err: e }, "remembering work rows stopped"))
       : Promise.resolve();
+  clock.lap("workers and row cache started");
   const schema = buildVitrineSchema(resolvers);
+  clock.lap("schema build");
   const apollo = createApollo(schema, config.limits, metrics, log, isConnectionFailure);
   await apollo.start();
+  clock.lap("apollo start");
 
   const health = () =>
     checkHealth({
@@ -339,6 +354,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const queryFields = Object.keys(schema.getQueryType()?.getFields() ?? {});
   const graphiqlTabsNow = async () => graphiqlTabs(await exampleIdsFrom(store), queryFields);
   const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), graphiqlTabs: graphiqlTabsNow, log });
+  clock.lap("http server");
+  log.debug({ phases: clock.phases }, "start-up phases (ms)");
   let stopping: Promise<void> | null = null;
 
   return {

@@ -148,6 +148,8 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** Import the bundled demo catalogue when the store is empty. */
   readonly demo: boolean;
+  /** API key the command line sends to a running server (VITRINE_API_KEY; `vitrine import --key` wins). */
+  readonly apiKey: string | undefined;
   readonly logLevel: string;
 }
 
@@ -289,6 +291,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     publicUrl: url(env, "VITRINE_PUBLIC_URL")?.replace(/\/+$/, ""),
     demo: bool(env, "VITRINE_DEMO", true),
+    apiKey: env.VITRINE_API_KEY || undefined,
     logLevel: env.LOG_LEVEL || (nodeEnv === "test" ? "silent" : "info"),
   };
   return Object.freeze({ ...config, ...overrides });

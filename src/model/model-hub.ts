@@ -32,6 +32,7 @@ import { safetensorsVitMaeWeights } from "./vitmae-hub-weights.ts";
 import { ExternalDataWriter, buildVitMaeModel, vitMaeWeightBytes } from "./vitmae-graph.ts";
 import { encodeModel } from "./onnx-proto.ts";
 import { checkVitMae } from "./vitmae-check.ts";
+import { processIsAlive } from "../adapters/fs/process-alive.ts";
 
 /** The repository `vitrine model fetch` installs by default. */
 export const DEFAULT_HUB_REPO = "facebook/vit-mae-base";
@@ -240,16 +241,7 @@ async function removeStaleStaging(dir: string): Promise<void> {
     const m = STAGING.exec(entry);
     if (!m) continue;
     const pid = Number(m[1]);
-    let alive = pid === process.pid;
-    if (!alive) {
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (e) {
-        alive = (e as NodeJS.ErrnoException).code === "EPERM";
-      }
-    }
-    if (!alive) await rm(path.join(dir, entry), { recursive: true, force: true });
+    if (pid !== process.pid && !processIsAlive(pid)) await rm(path.join(dir, entry), { recursive: true, force: true });
   }
 }
 

@@ -6,7 +6,8 @@
  * normalised record hashes the same as the work's last import is neither written nor queued again.
  * Idempotent by (source, sourceId). Images are not fetched here: a row's image sources are queued for
  * the image worker; a local file (`--images DIR`) is only copied into the blob store by hash, and
- * checked and decoded by the worker like a fetched one.
+ * checked and decoded by the worker like a fetched one. While a server holds the embedded store,
+ * forwardRows sends the checked rows to it in batches (RemoteImporter) instead.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -16,6 +17,7 @@ import { safeFileStem, type ImageCandidate } from "../domain/image-request.ts";
 import type { BlobStore } from "../ports/blob-store.port.ts";
 import type { CatalogueStore, ImportOutcome, ImportRecord } from "../ports/catalogue-store.port.ts";
 import type { ImageFolder } from "../ports/image-folder.port.ts";
+import type { RemoteImporter } from "../ports/remote-importer.port.ts";
 import { csvRows, type CsvMapping } from "./catalogue-csv.reader.ts";
 import { parseCatalogueRow } from "./catalogue-row.parser.ts";
 
@@ -105,6 +107,106 @@ async function* jsonLineRows(lines: AsyncIterable<string> | Iterable<string>): A
 
 type Pending = { line: number; record: ImportRecord; raw: unknown };
 
+/** The rows of a catalogue file: JSON Lines, or CSV with `format`. */
+export function catalogueFileRows(file: string, format: ImportFormat = { kind: "jsonl" }): AsyncIterable<SourceRow> {
+  if (format.kind === "csv") return csvRows(createReadStream(file), format.mapping);
+  return jsonLineRows(createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity }));
+}
+
+/** A row that parsed (with its record) and is the first of its source + sourceId. */
+type CheckedRow = { line: number; record: ImportRecord; value: unknown; raw: unknown };
+
+/**
+ * The rows that parse and whose source + sourceId did not appear before; the others go to `reject`
+ * with their line. `counted` is told of every row read, good or bad.
+ */
+async function* checkedRows(
+  rows: AsyncIterable<SourceRow> | Iterable<SourceRow>,
+  defaultSource: string | undefined,
+  reject: (problem: ImportProblem) => Promise<void>,
+  counted: () => void,
+): AsyncGenerator<CheckedRow> {
+  const seen = new Map<string, number>();
+  for await (const row of rows) {
+    counted();
+    if (row.problem) {
+      await reject({ line: row.line, ...row.problem, row: row.raw });
+      continue;
+    }
+    const raw = row.raw ?? row.value;
+    let record: ImportRecord;
+    try {
+      record = parseCatalogueRow(row.value, defaultSource);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      await reject({ line: row.line, code: e.code, field: e.field ?? null, message: e.message, row: raw });
+      continue;
+    }
+    const key = `${record.source}\u0000${record.sourceId}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      await reject({ line: row.line, code: "CONFLICT", field: "sourceId", message: `sourceId "${record.sourceId}" already appeared on line ${first} of this file.`, row: raw });
+      continue;
+    }
+    seen.set(key, row.line);
+    yield { line: row.line, record, value: row.value, raw };
+  }
+}
+
+/** A request path of importArtworks ("input.rows.3.artists.0.name") as a row's field ("artists[0].name"). */
+function rowFieldOf(field: string | null): string | null {
+  const m = field?.match(/^input\.rows\.\d+(?:\.(.+))?$/);
+  if (!m) return field;
+  return m[1] ? m[1].replace(/\.(\d+)/g, "[$1]") : "row";
+}
+
+/**
+ * Reads and checks the rows (checkedRows), prepares each good one and writes them `batchSize` at a
+ * time; a batch `write` refuses with a domain error is written again row by row, so only the rows at
+ * fault are rejected. Reports progress and rejections through `options`; returns the rejected rows.
+ */
+async function inBatches<P extends { readonly line: number; readonly raw: unknown }>(
+  rows: AsyncIterable<SourceRow> | Iterable<SourceRow>,
+  options: ImportOptions,
+  batchSize: number,
+  prepare: (row: CheckedRow) => Promise<P>,
+  write: (items: readonly P[], reject: (problem: ImportProblem) => Promise<void>) => Promise<void>,
+): Promise<ImportProblem[]> {
+  const rejected: ImportProblem[] = [];
+  let batch: P[] = [];
+  let read = 0;
+  const reject = async (problem: ImportProblem) => {
+    rejected.push(problem);
+    await options.onRejected?.(problem);
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    try {
+      await write(items, reject);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      for (const item of items) {
+        try {
+          await write([item], reject);
+        } catch (err) {
+          if (!isDomainError(err)) throw err;
+          await reject({ line: item.line, code: err.code, field: rowFieldOf(err.field ?? null), message: err.message, row: item.raw });
+        }
+      }
+    }
+    options.onProgress?.({ rows: read, rejected: rejected.length });
+  };
+  for await (const checked of checkedRows(rows, options.defaultSource, reject, () => read++)) {
+    batch.push(await prepare(checked));
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  options.onProgress?.({ rows: read, rejected: rejected.length });
+  return rejected;
+}
+
 export class CatalogueImportService {
   constructor(
     private readonly store: CatalogueStore,
@@ -113,9 +215,7 @@ export class CatalogueImportService {
 
   /** Imports every row of a file: JSON Lines, or CSV with `format`. */
   importFile(file: string, options: ImportOptions = {}, format: ImportFormat = { kind: "jsonl" }): Promise<ImportSummary> {
-    if (format.kind === "csv") return this.importRows(csvRows(createReadStream(file), format.mapping), options);
-    const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
-    return this.importLines(lines, options);
+    return this.importRows(catalogueFileRows(file, format), options);
   }
 
   /** Imports JSON Lines. */
@@ -129,78 +229,60 @@ export class CatalogueImportService {
   }
 
   async importRows(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions = {}): Promise<ImportSummary> {
-    const batchSize = options.batchSize ?? 250;
-    const rejected: ImportProblem[] = [];
     const results: ImportRowResult[] = [];
-    let batch: Pending[] = [];
     let created = 0;
     let updated = 0;
     let unchanged = 0;
-    let read = 0;
-    const seen = new Map<string, number>();
-    const reject = async (problem: ImportProblem) => {
-      rejected.push(problem);
-      await options.onRejected?.(problem);
-    };
-    const written = (items: readonly Pending[], outcomes: readonly ImportOutcome[], ids: readonly string[]) => {
-      for (const [i, outcome] of outcomes.entries()) {
-        if (outcome === "CREATED") created++;
-        else if (outcome === "UPDATED") updated++;
-        else unchanged++;
-        if (options.collectResults) results.push({ line: items[i].line, id: ids[i], outcome });
-      }
-    };
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const items = batch;
-      batch = [];
-      try {
+    const rejected = await inBatches(
+      rows,
+      options,
+      options.batchSize ?? 250,
+      async (checked): Promise<Pending> => {
+        const record = await this.withLocalFile(checked.record, options.images);
+        return { line: checked.line, record: { ...record, contentHash: contentHashOf(record) }, raw: checked.raw };
+      },
+      async (items) => {
         const result = await this.store.importArtworks(items.map((b) => b.record));
-        written(items, result.outcomes, result.ids);
-      } catch (e) {
-        if (!isDomainError(e)) throw e;
-        // the database refused the batch: row by row, so only the rows at fault are rejected
-        for (const item of items) {
-          try {
-            const result = await this.store.importArtworks([item.record]);
-            written([item], result.outcomes, result.ids);
-          } catch (err) {
-            if (!isDomainError(err)) throw err;
-            await reject({ line: item.line, code: err.code, field: err.field ?? null, message: err.message, row: item.raw });
-          }
+        for (const [i, outcome] of result.outcomes.entries()) {
+          if (outcome === "CREATED") created++;
+          else if (outcome === "UPDATED") updated++;
+          else unchanged++;
+          if (options.collectResults) results.push({ line: items[i].line, id: result.ids[i], outcome });
         }
-      }
-      options.onProgress?.({ rows: read, rejected: rejected.length });
-    };
-    for await (const row of rows) {
-      read++;
-      if (row.problem) {
-        await reject({ line: row.line, ...row.problem, row: row.raw });
-        continue;
-      }
-      const raw = row.raw ?? row.value;
-      let record: ImportRecord;
-      try {
-        record = parseCatalogueRow(row.value, options.defaultSource);
-      } catch (e) {
-        if (!isDomainError(e)) throw e;
-        await reject({ line: row.line, code: e.code, field: e.field ?? null, message: e.message, row: raw });
-        continue;
-      }
-      const key = `${record.source}\u0000${record.sourceId}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        await reject({ line: row.line, code: "CONFLICT", field: "sourceId", message: `sourceId "${record.sourceId}" already appeared on line ${first} of this file.`, row: raw });
-        continue;
-      }
-      seen.set(key, row.line);
-      record = await this.withLocalFile(record, options.images);
-      batch.push({ line: row.line, record: { ...record, contentHash: contentHashOf(record) }, raw });
-      if (batch.length >= batchSize) await flush();
-    }
-    await flush();
-    options.onProgress?.({ rows: read, rejected: rejected.length });
+      },
+    );
     return { created, updated, unchanged, rejected, ...(options.collectResults ? { results } : {}) };
+  }
+
+  /**
+   * Sends the rows to a running server instead of the store (the embedded store is open there): each
+   * row is checked here as importRows checks it (rejected with its line), the good ones go in batches
+   * (with the source filled in), and the server's rejections come back with their lines. A batch the
+   * server refuses as a whole is sent again row by row, so only the rows at fault are rejected.
+   * Local image files (`images`) are not supported: the server cannot read this machine's folder.
+   */
+  static async forwardRows(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, remote: RemoteImporter, options: ImportOptions = {}): Promise<ImportSummary> {
+    let created = 0;
+    let updated = 0;
+    let unchanged = 0;
+    const rejected = await inBatches(
+      rows,
+      options,
+      Math.min(options.batchSize ?? 250, remote.maxRows),
+      async (checked) => checked,
+      async (items, reject) => {
+        const result = await remote.importRows(items.map((c) => ({ ...(c.value as object), source: c.record.source })));
+        created += result.created;
+        updated += result.updated;
+        unchanged += result.unchanged;
+        for (const r of result.rejected) {
+          const item = items[r.index];
+          await reject({ line: item.line, code: r.code, field: rowFieldOf(r.field), message: r.message.replace(/ of this call\.$/, " of this file."), row: item.raw });
+        }
+      },
+    );
+    rejected.sort((x, y) => x.line - y.line); // the server's rejections come after the ones found here
+    return { created, updated, unchanged, rejected };
   }
 
   /**

@@ -12,6 +12,7 @@ import type { SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapt
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.ts";
+import { processIsAlive } from "../fs/process-alive.ts";
 import { migrate, type MigrationConnection, type MigrationResult } from "./migrator.ts";
 
 export interface DatabaseOptions {
@@ -67,14 +68,7 @@ async function lockFolder(dir: string): Promise<() => Promise<void>> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const pid = Number(await readFile(lockPath, "utf8").catch(() => ""));
-      let alive = false;
-      try {
-        if (pid > 0) process.kill(pid, 0);
-        alive = pid > 0;
-      } catch {
-        alive = false;
-      }
-      if (alive && pid !== process.pid) {
+      if (processIsAlive(pid) && pid !== process.pid) {
         throw new Error(
           `The embedded store in ${dir} is open in another vitrine process (pid ${pid}). Stop it first, or use DATABASE_URL for several processes.`,
         );

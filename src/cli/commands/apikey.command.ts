@@ -2,12 +2,15 @@
 import type { Command } from "commander";
 import path from "node:path";
 import type { Config } from "../../config/config.ts";
-import { openDatabase } from "../../adapters/prisma/database.ts";
-import { PrismaApiKeyStore } from "../../adapters/prisma/prisma-api-key-store.ts";
 import type { ApiKeyRole } from "../../ports/api-key-store.port.ts";
-import { ApiKeyService } from "../../services/api-key.service.ts";
+import type { ApiKeyService } from "../../services/api-key.service.ts";
 
 async function withKeys<T>(config: Config, fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
+  const [{ openDatabase }, { PrismaApiKeyStore }, { ApiKeyService }] = await Promise.all([
+    import("../../adapters/prisma/database.ts"),
+    import("../../adapters/prisma/prisma-api-key-store.ts"),
+    import("../../services/api-key.service.ts"),
+  ]);
   const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
   try {
     return await fn(new ApiKeyService(new PrismaApiKeyStore(db.prisma)));

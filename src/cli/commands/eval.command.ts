@@ -7,11 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import type { Config } from "../../config/config.ts";
-import { svgToPng } from "../../adapters/sharp/svg-to-png.ts";
-import { openCore } from "../../main.ts";
-import { colourMap } from "../../services/embedding-map.service.ts";
 import { DEFAULT_QUALITY_OPTIONS } from "../../services/embedding-quality.service.ts";
-import { mapSvg, qualityMarkdown } from "../../services/quality-report.render.ts";
 
 function number(what: string, min: number, max: number): (v: string) => number {
   return (v) => {
@@ -32,6 +28,12 @@ export function registerEvalCommand(program: Command, getConfig: () => Config): 
     .option("--k <n>", "neighbours per query (1 to 50)", number("--k", 1, 50), DEFAULT_QUALITY_OPTIONS.k)
     .option("--embed", "embed every queued work first (after an import)")
     .action(async (opts: { out: string; seed: number; holdout: number; k: number; embed?: boolean }) => {
+      const [{ openCore }, { colourMap }, { mapSvg, qualityMarkdown }, { svgToPng }] = await Promise.all([
+        import("../../main.ts"),
+        import("../../services/embedding-map.service.ts"),
+        import("../../services/quality-report.render.ts"),
+        import("../../adapters/sharp/svg-to-png.ts"),
+      ]);
       const core = await openCore(getConfig());
       try {
         await core.indexService.init();

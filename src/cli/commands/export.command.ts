@@ -5,9 +5,6 @@
 import path from "node:path";
 import type { Command } from "commander";
 import type { Config } from "../../config/config.ts";
-import { ParquetExportSink } from "../../adapters/parquet/parquet-export-sink.ts";
-import { openCore } from "../../main.ts";
-import { ExportService } from "../../services/export.service.ts";
 
 export function registerExportCommand(program: Command, getConfig: () => Config): void {
   program
@@ -19,6 +16,11 @@ export function registerExportCommand(program: Command, getConfig: () => Config)
       const pageSize = Number(opts.pageSize);
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000) throw new Error(`--page-size must be a whole number from 1 to 100000; got "${opts.pageSize}".`);
       const out = path.resolve(opts.out);
+      const [{ openCore }, { ExportService }, { ParquetExportSink }] = await Promise.all([
+        import("../../main.ts"),
+        import("../../services/export.service.ts"),
+        import("../../adapters/parquet/parquet-export-sink.ts"),
+      ]);
       const core = await openCore(getConfig());
       try {
         await core.indexService.init();

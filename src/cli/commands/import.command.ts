@@ -2,22 +2,24 @@
  * `vitrine import FILE [--format csv --map FILE] [--images DIR] [--report FILE]`: bulk import of a JSON
  * Lines or CSV catalogue; bad rows are listed (and written to the report), the rest go in; a progress
  * bar on a terminal, a log line every few seconds otherwise. Images are fetched later by the worker;
- * `--images DIR` copies local files the rows name.
+ * `--images DIR` copies local files the rows name. While `vitrine serve` holds the embedded store
+ * (VITRINE_DATA_DIR/server.json), the rows go to that server's importArtworks in batches, with an admin
+ * key from --key or VITRINE_API_KEY.
  */
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import type { Config } from "../../config/config.ts";
-import { openDatabase } from "../../adapters/prisma/database.ts";
-import { FsBlobStore } from "../../adapters/fs/fs-blob-store.ts";
-import { FsImageFolder } from "../../adapters/fs/fs-image-folder.ts";
-import { PrismaCatalogueStore } from "../../adapters/prisma/prisma-catalogue-store.ts";
-import { parseCsvMapping, type CsvMapping } from "../../services/catalogue-csv.reader.ts";
-import { CatalogueImportService, type ImportFormat } from "../../services/catalogue-import.service.ts";
+import type { PrismaCatalogueStore } from "../../adapters/prisma/prisma-catalogue-store.ts";
+import type { CsvMapping } from "../../services/catalogue-csv.reader.ts";
+import type { ImportFormat, ImportOptions, ImportSummary } from "../../services/catalogue-import.service.ts";
+
+// the implementations are loaded on use, so that `vitrine --help` does not load Prisma
+const storeModules = () => Promise.all([import("../../adapters/prisma/database.ts"), import("../../adapters/prisma/prisma-catalogue-store.ts")]);
 
 /** Opens the catalogue store alone, runs `work`, and always closes it. */
 async function withStore(config: Config, work: (store: PrismaCatalogueStore) => Promise<void>): Promise<void> {
+  const [{ openDatabase }, { PrismaCatalogueStore }] = await storeModules();
   const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
   try {
     await work(new PrismaCatalogueStore(db.prisma));
@@ -55,7 +57,8 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
     .option("--format <format>", "jsonl (JSON Lines) or csv (a header line, then one work per record)", "jsonl")
     .option("--map <file>", "CSV only: JSON mapping of CSV column to row field, e.g. {\"Title\": \"title\", \"Artist\": \"artists[0].name\"}")
     .option("--report <file>", "write each rejected row (line, code, field, message, row) to this file as JSON Lines")
-    .action(async (file: string, opts: { source: string; images?: string; format: string; map?: string; report?: string }) => {
+    .option("--key <key>", "admin API key of the running server that holds the embedded store, which then imports the rows (default: VITRINE_API_KEY)")
+    .action(async (file: string, opts: { source: string; images?: string; format: string; map?: string; report?: string; key?: string }) => {
       const config = getConfig();
       const usage = (message: string) => {
         process.stderr.write(`${message}\n`);
@@ -72,6 +75,7 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
         let mapping: CsvMapping | null = null;
         if (opts.map) {
           try {
+            const { parseCsvMapping } = await import("../../services/catalogue-csv.reader.ts");
             mapping = parseCsvMapping(JSON.parse(readFileSync(opts.map, "utf8")));
           } catch (e) {
             return usage(`--map ${opts.map}: ${e instanceof Error ? e.message : String(e)}`);
@@ -79,9 +83,41 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
         }
         format = { kind: "csv", mapping };
       }
+      // a server that holds the embedded store imports the rows itself
+      const { findServer } = await import("../../adapters/fs/server-file.ts");
+      const server = config.databaseUrl ? null : await findServer(config.dataDir);
+      const key = opts.key ?? config.apiKey;
+      if (server && !key) {
+        return usage(
+          `A vitrine server (pid ${server.pid}, ${server.url}) holds the embedded store in ${config.dataDir}, so the rows go through it: give one of its admin API keys with --key or VITRINE_API_KEY (the key it printed at its first start, or one made with \`vitrine apikey create\` while it was stopped).`,
+        );
+      }
+      if (server && opts.images) {
+        return usage(`--images: a running vitrine server (pid ${server.pid}) holds the embedded store and imports the rows, and it cannot read this folder. Stop it and import again, or give the rows image URLs.`);
+      }
+      const [{ SingleBar }, { CatalogueImportService, catalogueFileRows }] = await Promise.all([import("cli-progress"), import("../../services/catalogue-import.service.ts")]);
       const report = opts.report ? createWriteStream(opts.report, { encoding: "utf8" }) : null;
       const total = await countLines(file);
-      const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
+      let run: (options: ImportOptions) => Promise<ImportSummary>;
+      let close = async () => {};
+      if (server && key) {
+        const { GraphQLImportClient } = await import("../../adapters/http/graphql-import-client.ts");
+        const remote = new GraphQLImportClient(`${server.url}/graphql`, key);
+        process.stderr.write(`vitrine: the server at ${server.url} (pid ${server.pid}) holds the embedded store; sending the rows to it\n`);
+        run = (options) => CatalogueImportService.forwardRows(catalogueFileRows(file, format), remote, options);
+      } else {
+        const [[{ openDatabase }, { PrismaCatalogueStore }], { FsBlobStore }, { FsImageFolder }] = await Promise.all([
+          storeModules(),
+          import("../../adapters/fs/fs-blob-store.ts"),
+          import("../../adapters/fs/fs-image-folder.ts"),
+        ]);
+        const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
+        close = () => db.close();
+        const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
+        const importer = new CatalogueImportService(new PrismaCatalogueStore(db.prisma), { blobs, maxBytes: config.images.maxBytes });
+        const images = opts.images ? new FsImageFolder(path.resolve(opts.images)) : undefined;
+        run = (options) => importer.importFile(file, { ...options, images }, format);
+      }
       const tty = Boolean(process.stderr.isTTY);
       const bar = new SingleBar({
         format: tty
@@ -94,27 +130,20 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
       const started = Date.now();
       bar.start(Math.max(total - (format.kind === "csv" ? 1 : 0), 0), 0, { speed: 0, rejected: 0 });
       try {
-        const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
-        const importer = new CatalogueImportService(new PrismaCatalogueStore(db.prisma), { blobs, maxBytes: config.images.maxBytes });
-        const summary = await importer.importFile(
-          file,
-          {
-            defaultSource: opts.source,
-            images: opts.images ? new FsImageFolder(path.resolve(opts.images)) : undefined,
-            onProgress: ({ rows, rejected }) => {
-              const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-              if (rows > bar.getTotal()) bar.setTotal(rows);
-              bar.update(rows, { speed: Math.round(rows / seconds), rejected });
-            },
-            onRejected: report
-              ? (p) =>
-                  new Promise<void>((resolve, reject) =>
-                    report.write(`${JSON.stringify({ line: p.line, code: p.code, field: p.field, message: p.message, row: p.row ?? null })}\n`, (e) => (e ? reject(e) : resolve())),
-                  )
-              : undefined,
+        const summary = await run({
+          defaultSource: opts.source,
+          onProgress: ({ rows, rejected }) => {
+            const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+            if (rows > bar.getTotal()) bar.setTotal(rows);
+            bar.update(rows, { speed: Math.round(rows / seconds), rejected });
           },
-          format,
-        );
+          onRejected: report
+            ? (p) =>
+                new Promise<void>((resolve, reject) =>
+                  report.write(`${JSON.stringify({ line: p.line, code: p.code, field: p.field, message: p.message, row: p.row ?? null })}\n`, (e) => (e ? reject(e) : resolve())),
+                )
+            : undefined,
+        });
         bar.stop();
         process.stdout.write(`created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected.length}\n`);
         for (const p of summary.rejected.slice(0, 50)) process.stdout.write(`  line ${p.line}: ${p.code}${p.field ? ` (${p.field})` : ""}: ${p.message}\n`);
@@ -123,7 +152,7 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
         if (summary.rejected.length) process.exitCode = 2;
       } finally {
         bar.stop();
-        await db.close();
+        await close();
         if (report) await new Promise<void>((resolve) => report.end(resolve));
       }
     });

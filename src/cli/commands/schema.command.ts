@@ -1,7 +1,6 @@
 /** `vitrine schema print [--out FILE]`: the GraphQL schema as committed in schema.graphql. */
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { printVitrineSchema } from "../../graphql/schema.ts";
 
 export function registerSchemaCommands(program: Command): void {
   program
@@ -10,6 +9,7 @@ export function registerSchemaCommands(program: Command): void {
     .command("print")
     .option("--out <file>", "write to a file instead of stdout")
     .action(async (opts: { out?: string }) => {
+      const { printVitrineSchema } = await import("../../graphql/schema.ts");
       const sdl = printVitrineSchema();
       if (opts.out) await writeFile(opts.out, sdl);
       else process.stdout.write(sdl);

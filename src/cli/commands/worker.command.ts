@@ -12,12 +12,11 @@
  */
 import type { Command } from "commander";
 import type { Config } from "../../config/config.ts";
-import { openCore, type Core } from "../../main.ts";
-import { ReconcileService } from "../../services/reconcile.service.ts";
-import { progressLogger } from "../../worker/embedding.worker.ts";
+import type { Core } from "../../main.ts";
 
 /** Opens the core with the index initialised, runs `work`, and always closes it. */
 async function withCore(config: Config, work: (core: Core) => Promise<void>): Promise<void> {
+  const { openCore } = await import("../../main.ts"); // loaded on use: `vitrine --help` stays quick
   const core = await openCore(config);
   try {
     await core.indexService.init();
@@ -34,6 +33,7 @@ export function registerWorkerCommands(program: Command, getConfig: () => Config
     .option("--once", "drain the queues and exit")
     .action((opts: { once?: boolean }) =>
       withCore(getConfig(), async (core) => {
+        const { progressLogger } = await import("../../worker/embedding.worker.ts");
         const worker = core.createWorker(progressLogger(core.queue, core.log));
         const images = core.config.imageIngest.enabled ? core.createImageWorker((outcome) => outcome === "READY" && worker.nudge()) : null;
         if (opts.once) {
@@ -119,6 +119,7 @@ export function registerWorkerCommands(program: Command, getConfig: () => Config
     .option("--repair", "fix what is found")
     .action((opts: { repair?: boolean }) =>
       withCore(getConfig(), async (core) => {
+        const { ReconcileService } = await import("../../services/reconcile.service.ts");
         const report = await new ReconcileService(core.store, core.queue).run(core.indexService.own, { repair: Boolean(opts.repair) });
         process.stdout.write(
           `${report.works} works, ${report.vectors} vectors in ${core.indexService.collection}: ${report.missing} works without a vector, ${report.orphaned} vectors of deleted works` +
