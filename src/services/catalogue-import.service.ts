@@ -16,6 +16,7 @@ import { safeFileStem, type ImageCandidate } from "../domain/image-request.ts";
 import type { BlobStore } from "../ports/blob-store.port.ts";
 import type { CatalogueStore, ImportOutcome, ImportRecord } from "../ports/catalogue-store.port.ts";
 import type { ImageFolder } from "../ports/image-folder.port.ts";
+import type { ImageSource } from "../ports/image-source.port.ts";
 import { csvRows, type CsvMapping } from "./catalogue-csv.reader.ts";
 import { parseCatalogueRow } from "./catalogue-row.parser.ts";
 
@@ -109,6 +110,8 @@ export class CatalogueImportService {
   constructor(
     private readonly store: CatalogueStore,
     private readonly imageStore: ImportImageStore | null = null,
+    /** Refuses a row's image URLs that would never be fetched (file:, data:, internal addresses); none: not checked. */
+    private readonly urls: Pick<ImageSource, "check"> | null = null,
   ) {}
 
   /** Imports every row of a file: JSON Lines, or CSV with `format`. */
@@ -182,6 +185,7 @@ export class CatalogueImportService {
       let record: ImportRecord;
       try {
         record = parseCatalogueRow(row.value, options.defaultSource);
+        this.checkImageUrls(row.value as Record<string, unknown>);
       } catch (e) {
         if (!isDomainError(e)) throw e;
         await reject({ line: row.line, code: e.code, field: e.field ?? null, message: e.message, row: raw });
@@ -201,6 +205,14 @@ export class CatalogueImportService {
     await flush();
     options.onProgress?.({ rows: read, rejected: rejected.length });
     return { created, updated, unchanged, rejected, ...(options.collectResults ? { results } : {}) };
+  }
+
+  /** Throws InvalidInputError naming the first image URL of a row (an object) that would never be fetched. */
+  private checkImageUrls(row: Record<string, unknown>): void {
+    if (!this.urls) return;
+    const named: [string, unknown][] = [["iiifService", row.iiifService], ["imageUrl", row.imageUrl]];
+    if (Array.isArray(row.imageUrls)) named.push(...row.imageUrls.map((u, i): [string, unknown] => [`imageUrls[${i}]`, u]));
+    for (const [field, url] of named) if (typeof url === "string" && url.trim()) this.urls.check(url.trim(), field);
   }
 
   /**

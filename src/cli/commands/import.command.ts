@@ -11,6 +11,7 @@ import type { Command } from "commander";
 import type { Config } from "../../config/config.ts";
 import { openDatabase } from "../../adapters/prisma/database.ts";
 import { FsBlobStore } from "../../adapters/fs/fs-blob-store.ts";
+import { GuardedImageFetcher } from "../../adapters/http/guarded-image-fetcher.ts";
 import { FsImageFolder } from "../../adapters/fs/fs-image-folder.ts";
 import { PrismaCatalogueStore } from "../../adapters/prisma/prisma-catalogue-store.ts";
 import { parseCsvMapping, type CsvMapping } from "../../services/catalogue-csv.reader.ts";
@@ -95,7 +96,8 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
       bar.start(Math.max(total - (format.kind === "csv" ? 1 : 0), 0), 0, { speed: 0, rejected: 0 });
       try {
         const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
-        const importer = new CatalogueImportService(new PrismaCatalogueStore(db.prisma), { blobs, maxBytes: config.images.maxBytes });
+        // the worker fetches the images later; rows naming URLs it would never fetch are rejected now
+        const importer = new CatalogueImportService(new PrismaCatalogueStore(db.prisma), { blobs, maxBytes: config.images.maxBytes }, new GuardedImageFetcher(config.images));
         const summary = await importer.importFile(
           file,
           {
