@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STORE_KINDS } from "../support/databases.ts";
+import { freshPostgresDatabase, STORE_KINDS } from "../support/databases.ts";
 import { fieldProblem } from "../support/error-paths.ts";
 import { pngDeclaring, startImageHost, type ImageHost } from "../support/image-host.ts";
 import { solidRgb, toPng } from "../support/images.ts";
@@ -461,11 +461,15 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
         const file = path.join(dir, name);
         const report = `${file}.report`;
         await writeFile(file, text);
-        const env = { ...process.env, VITRINE_DATA_DIR: path.join(dir, `${name}.data`), VITRINE_DEMO: "0", NODE_ENV: "test", DATABASE_URL: "" };
-        const done = await run("node", [BIN, "import", file, "--report", report, ...args], { env }).then(
-          (r) => ({ code: 0, stdout: r.stdout }),
-          (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
-        );
+        // a store of the kind under test, of its own
+        const database = kind === "postgresql" ? await freshPostgresDatabase() : null;
+        const env = { ...process.env, VITRINE_DATA_DIR: path.join(dir, `${name}.data`), VITRINE_DEMO: "0", NODE_ENV: "test", DATABASE_URL: database?.url ?? "" };
+        const done = await run("node", [BIN, "import", file, "--report", report, ...args], { env })
+          .then(
+            (r) => ({ code: 0, stdout: r.stdout }),
+            (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+          )
+          .finally(() => database?.drop());
         const rejected = (await readFile(report, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { line: number; code: string; field: string | null; message: string });
         for (const r of rejected) expect(leakIn(r.message), r.message).toBeNull();
         return { ...done, rejected: rejected.map((r) => [r.line, r.code, r.field]) };
