@@ -29,6 +29,8 @@ export interface LimitsConfig {
   readonly maxAliases: number;
   readonly maxBatchOperations: number;
   readonly maxBodyBytes: number;
+  /** Most bytes of a body besides the base64 images it carries: a request without an image is held to this, well under maxBodyBytes. */
+  readonly maxBodyBytesWithoutImage: number;
   /** Most lexical tokens a query document may hold; graphql-js stops parsing beyond it. */
   readonly maxTokens: number;
 }
@@ -262,6 +264,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxAliases: int(env, "VITRINE_MAX_ALIASES", 30, 1),
       maxBatchOperations: int(env, "VITRINE_MAX_BATCH", 10, 1),
       maxBodyBytes: int(env, "VITRINE_MAX_BODY_BYTES", 28 * 1024 * 1024, 1024),
+      maxBodyBytesWithoutImage: int(env, "VITRINE_MAX_BODY_BYTES_WITHOUT_IMAGE", 4 * 1024 * 1024, 1024),
       maxTokens: int(env, "VITRINE_MAX_TOKENS", 10_000, 100),
     },
     worker: {

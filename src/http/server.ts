@@ -9,6 +9,7 @@ import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { Logger } from "pino";
 import type { CorsConfig, LimitsConfig } from "../config/config.ts";
 import type { GraphQLContext } from "../graphql/context.ts";
+import { bytesBesideImages } from "./body-limit.ts";
 import { createCorsHandler } from "./cors.ts";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.ts";
 import type { GraphiqlTab } from "./graphiql-examples.ts";
@@ -93,6 +94,14 @@ export function createHttpServer(deps: HttpDeps): http.Server {
           return;
         }
         throw e;
+      }
+      const textCap = Math.min(limits.maxBodyBytesWithoutImage, limits.maxBodyBytes);
+      if (raw.length > textCap) {
+        const text = bytesBesideImages(raw);
+        if (text > textCap) {
+          clientError(res, 413, "PAYLOAD_TOO_LARGE", `The request body holds ${mb(text)} besides images; the limit without an image is ${mb(textCap)}. Split it into smaller requests (an import into calls of fewer rows).`);
+          return;
+        }
       }
       const type = req.headers["content-type"] ?? "";
       if (raw.length > 0 && type.includes("json")) {

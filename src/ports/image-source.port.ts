@@ -4,6 +4,13 @@ import { InvalidInputError } from "../domain/errors.ts";
 export interface ImageSource {
   /** Fetches an image URL with the configured timeout, size cap and address rules; throws coded domain errors. */
   fetch(url: string, field: string): Promise<Uint8Array>;
+  /**
+   * Refuses, without any network access, a URL that would never be fetched: not http(s), with
+   * credentials, or naming an internal address outright (a literal private or loopback IP, `localhost`
+   * or a name under `.localhost`) that is not allow-listed. Throws InvalidInputError on `field`. Host
+   * names are resolved, and checked again, only when fetched.
+   */
+  check(url: string, field: string): void;
 }
 
 /**

@@ -17,6 +17,7 @@ import { safeFileStem, type ImageCandidate } from "../domain/image-request.ts";
 import type { BlobStore } from "../ports/blob-store.port.ts";
 import type { CatalogueStore, ImportOutcome, ImportRecord } from "../ports/catalogue-store.port.ts";
 import type { ImageFolder } from "../ports/image-folder.port.ts";
+import type { ImageSource } from "../ports/image-source.port.ts";
 import type { RemoteImporter } from "../ports/remote-importer.port.ts";
 import { csvRows, type CsvMapping } from "./catalogue-csv.reader.ts";
 import { parseCatalogueRow } from "./catalogue-row.parser.ts";
@@ -125,6 +126,7 @@ async function* checkedRows(
   defaultSource: string | undefined,
   reject: (problem: ImportProblem) => Promise<void>,
   counted: () => void,
+  checkRow: (value: unknown) => void,
 ): AsyncGenerator<CheckedRow> {
   const seen = new Map<string, number>();
   for await (const row of rows) {
@@ -137,6 +139,7 @@ async function* checkedRows(
     let record: ImportRecord;
     try {
       record = parseCatalogueRow(row.value, defaultSource);
+      checkRow(row.value);
     } catch (e) {
       if (!isDomainError(e)) throw e;
       await reject({ line: row.line, code: e.code, field: e.field ?? null, message: e.message, row: raw });
@@ -171,6 +174,7 @@ async function inBatches<P extends { readonly line: number; readonly raw: unknow
   batchSize: number,
   prepare: (row: CheckedRow) => Promise<P>,
   write: (items: readonly P[], reject: (problem: ImportProblem) => Promise<void>) => Promise<void>,
+  checkRow: (value: unknown) => void = () => {},
 ): Promise<ImportProblem[]> {
   const rejected: ImportProblem[] = [];
   let batch: P[] = [];
@@ -198,7 +202,7 @@ async function inBatches<P extends { readonly line: number; readonly raw: unknow
     }
     options.onProgress?.({ rows: read, rejected: rejected.length });
   };
-  for await (const checked of checkedRows(rows, options.defaultSource, reject, () => read++)) {
+  for await (const checked of checkedRows(rows, options.defaultSource, reject, () => read++, checkRow)) {
     batch.push(await prepare(checked));
     if (batch.length >= batchSize) await flush();
   }
@@ -211,6 +215,8 @@ export class CatalogueImportService {
   constructor(
     private readonly store: CatalogueStore,
     private readonly imageStore: ImportImageStore | null = null,
+    /** Refuses a row's image URLs that would never be fetched (file:, data:, internal addresses); none: not checked. */
+    private readonly urls: Pick<ImageSource, "check"> | null = null,
   ) {}
 
   /** Imports every row of a file: JSON Lines, or CSV with `format`. */
@@ -250,8 +256,17 @@ export class CatalogueImportService {
           if (options.collectResults) results.push({ line: items[i].line, id: result.ids[i], outcome });
         }
       },
+      (value) => this.checkImageUrls(value as Record<string, unknown>),
     );
     return { created, updated, unchanged, rejected, ...(options.collectResults ? { results } : {}) };
+  }
+
+  /** Throws InvalidInputError naming the first image URL of a row (an object) that would never be fetched. */
+  private checkImageUrls(row: Record<string, unknown>): void {
+    if (!this.urls) return;
+    const named: [string, unknown][] = [["iiifService", row.iiifService], ["imageUrl", row.imageUrl]];
+    if (Array.isArray(row.imageUrls)) named.push(...row.imageUrls.map((u, i): [string, unknown] => [`imageUrls[${i}]`, u]));
+    for (const [field, url] of named) if (typeof url === "string" && url.trim()) this.urls.check(url.trim(), field);
   }
 
   /**

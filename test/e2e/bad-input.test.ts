@@ -3,42 +3,64 @@
  * server stays unharmed (issue 13, item 6); error fields are paths in the client's own request (item
  * 7; test-app.ts checks every error of every e2e request against its request with error-paths.ts).
  */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STORE_KINDS } from "../support/databases.ts";
+import { freshPostgresDatabase, STORE_KINDS } from "../support/databases.ts";
 import { fieldProblem } from "../support/error-paths.ts";
+import { pngDeclaring, startImageHost, type ImageHost } from "../support/image-host.ts";
+import { solidRgb, toPng } from "../support/images.ts";
+import { leakIn } from "../support/leaks.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
+
+const run = promisify(execFile);
+const BIN = path.resolve("bin/vitrine.js");
+const TINY_MODEL = path.resolve("models/vit-mae-tiny.onnx");
 
 const SIMILAR = `query($id: ID!) { similarArtworks(id: $id, first: 20) { edges { node { id } } } }`;
 
 describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (kind) => {
   let t: TestApp;
-  let images: http.Server;
+  let images: ImageHost;
   let other: http.Server;
   let imagesPort = 0;
   let otherPort = 0;
 
   beforeAll(async () => {
-    // an allow-listed image host on one port, which redirects to the same host's other port
+    // an allow-listed image host on one port, which redirects to the same host's other port (and into other places)
     other = http.createServer((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(Buffer.alloc(100, 1)));
     await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
     otherPort = (other.address() as AddressInfo).port;
-    images = http.createServer((req, res) => {
-      if (req.url === "/photo.png") return res.writeHead(302, { location: `http://127.0.0.1:${otherPort}/internal.png` }).end();
-      res.writeHead(200, { "content-type": "image/png" }).end(Buffer.alloc(100, 1));
+    const png = await toPng(solidRgb(32, 24, [180, 40, 40]));
+    const redirect = (location: string) => ({ status: 302, headers: { location } });
+    images = await startImageHost({
+      "/photo.png": redirect(`http://127.0.0.1:${otherPort}/internal.png`),
+      "/plain.png": { headers: { "content-type": "image/png" }, body: Buffer.alloc(100, 1) },
+      "/ok.png": { headers: { "content-type": "image/png" }, body: png },
+      "/to-file": redirect("file:///etc/passwd"),
+      "/to-data": redirect(`data:image/png;base64,${Buffer.from(png).toString("base64")}`),
+      "/to-v6": redirect(`http://[::1]:${otherPort}/internal.png`),
+      "/to-localhost": redirect(`http://localhost:${otherPort}/internal.png`),
+      "/to-metadata": redirect("http://169.254.169.254/latest/meta-data/"),
+      "/loop": redirect("/loop"),
+      "/page.html": { headers: { "content-type": "text/html" }, body: "<html><body>not an image</body></html>" },
+      "/huge.png": { headers: { "content-type": "image/png", "content-length": String(30 * 1024 * 1024) }, body: png },
+      "/bomb.png": { headers: { "content-type": "image/png" }, body: pngDeclaring(png, 100_000, 100_000) },
     });
-    await new Promise<void>((r) => images.listen(0, "127.0.0.1", r));
-    imagesPort = (images.address() as AddressInfo).port;
-    t = await startTestApp(kind, { env: { VITRINE_IMAGE_FETCH_ALLOW: `127.0.0.1:${imagesPort}` } });
+    imagesPort = Number(new URL(images.url).port);
+    t = await startTestApp(kind, { env: { VITRINE_IMAGE_FETCH_ALLOW: `127.0.0.1:${imagesPort}`, VITRINE_MODEL_PATH: TINY_MODEL } });
     await t.drain();
   });
   afterAll(async () => {
     await t?.stop();
-    for (const s of [images, other]) {
-      s?.closeAllConnections();
-      await new Promise((r) => s?.close(r));
-    }
+    await images?.close();
+    other?.closeAllConnections();
+    await new Promise((r) => other?.close(r));
   });
 
   /** The server still answers an ordinary query. */
@@ -246,5 +268,258 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
     expect(at("filter.artistIds[1]")).not.toBeNull();
     expect(at("artistIds")).not.toBeNull();
     expect(at("webUrl")).not.toBeNull();
+  });
+  describe("60 crafted requests, each answered with a coded error (or a rejected row) and nothing internal", () => {
+    const SEARCH_URL = `query($u: String) { searchByImage(image: { url: $u }, first: 2) { embeddingVersion } }`;
+    const SEARCH_IMAGE = `query($i: ImageInput!) { searchByImage(image: $i, first: 2) { embeddingVersion } }`;
+    const ATTACH = `mutation($id: ID!, $i: ImageInput!) { attachArtworkImage(input: { id: $id, image: $i }) { artwork { id } } }`;
+    const CREATE = `mutation($a: ArtworkInput!) { createArtwork(input: { artwork: $a }) { artwork { id title } } }`;
+    const IMPORT = `mutation($rows: [ArtworkImportRowInput!]!) { importArtworks(input: { rows: $rows }) { created { index } rejected { index code field message } } }`;
+    const SAFE_ROW = { sourceId: "safe", source: "bad-input", title: "Safe row" };
+    const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64");
+    let work = "";
+    let artist = "";
+    let readerKey = "";
+    let png: Uint8Array = new Uint8Array();
+    let rssBefore = 0;
+
+    /** One answer: HTTP status, the errors and the body as text. */
+    interface Answer {
+      readonly status: number;
+      readonly errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+      readonly data?: any;
+      readonly raw: string;
+    }
+    /** A request sent as raw HTTP (bodies and headers gql would not send). */
+    async function post(body: string | Uint8Array, headers: Record<string, string> = { "content-type": "application/json" }): Promise<Answer> {
+      const res = await fetch(`${t.url}/graphql`, { method: "POST", headers, body: body as BodyInit });
+      const raw = await res.text();
+      let parsed: { errors?: Answer["errors"]; data?: unknown } = {};
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        // not JSON: the checks below fail on the missing code
+      }
+      return { status: res.status, errors: parsed.errors, data: parsed.data, raw };
+    }
+    const url = (u: string) => () => t.gql(SEARCH_URL, { u });
+    const at = (p: string) => `http://127.0.0.1:${imagesPort}${p}`;
+    /** An importArtworks call whose second row is at fault; the first goes in. */
+    const importRow = (extra: Record<string, unknown>) => () => t.admin(IMPORT, { rows: [{ ...SAFE_ROW, sourceId: `safe-${Math.random()}` }, { sourceId: `bad-${Math.random()}`, title: "Bad row", ...extra }] });
+
+    interface BadCase {
+      /** What is sent. */
+      readonly name: string;
+      readonly send: () => Promise<Answer>;
+      /** HTTP status expected (200 unless said). */
+      readonly status?: number;
+      /** extensions.code of the first error; for an import, the code of the rejected row. */
+      readonly code: string;
+      /** extensions.field (or the rejected row's field) when an input is at fault. */
+      readonly field?: string;
+      readonly message?: RegExp;
+      /** The answer is an importArtworks payload: the bad row comes back as data. */
+      readonly row?: boolean;
+    }
+    const bodyWithoutImage = (bytes: number) => JSON.stringify({ query: `query($t: [String!]) { artworks(first: 1, filter: { departments: $t }) { totalCount } }`, variables: { t: Array.from({ length: Math.ceil(bytes / 6) }, () => "abc") } });
+
+    const CASES: BadCase[] = [
+      // HTTP: bodies and content types
+      { name: "malformed JSON", send: () => post(`{"query": "{ artworks { totalCount } }"`), status: 400, code: "BAD_REQUEST" },
+      { name: "JSON that is not an object (a number)", send: () => post("42"), status: 400, code: "BAD_REQUEST" },
+      { name: "JSON null", send: () => post("null"), status: 400, code: "BAD_REQUEST" },
+      { name: "a query that is not a string", send: () => post(JSON.stringify({ query: 42 })), status: 400, code: "BAD_REQUEST" },
+      { name: "variables that are a string", send: () => post(JSON.stringify({ query: "{ __typename }", variables: "x" })), status: 400, code: "BAD_REQUEST" },
+      { name: "an empty body", send: () => post(""), status: 400, code: "BAD_REQUEST" },
+      { name: "text/plain body (a cross-site form)", send: () => post(JSON.stringify({ query: "{ __typename }" }), { "content-type": "text/plain" }), status: 400, code: "BAD_REQUEST" },
+      { name: "form-encoded body", send: () => post("query=%7B__typename%7D", { "content-type": "application/x-www-form-urlencoded" }), status: 400, code: "BAD_REQUEST" },
+      { name: "multipart upload", send: () => post("--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{}\r\n--x--", { "content-type": "multipart/form-data; boundary=x" }), status: 400, code: "BAD_REQUEST" },
+      { name: "JSON in a non-UTF-8 charset with invalid bytes", send: () => post(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { "content-type": "application/json; charset=latin1" }), status: 400, code: "BAD_REQUEST" },
+      { name: "a 5 MB JSON body without an image (well under the image cap)", send: () => post(bodyWithoutImage(5 * 1024 * 1024)), status: 413, code: "PAYLOAD_TOO_LARGE", message: /without an image/ },
+      { name: "a body over the image cap", send: () => post(JSON.stringify({ query: SEARCH_IMAGE, variables: { i: { base64: "A".repeat(29 * 1024 * 1024) } } })), status: 413, code: "PAYLOAD_TOO_LARGE" },
+      { name: "an unknown persisted-query hash", send: () => post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } })), status: 200, code: "PERSISTED_QUERY_NOT_FOUND" },
+      // GraphQL documents
+      { name: "an alias bomb (300 aliases)", send: () => t.gql(`{ ${Array.from({ length: 300 }, (_, i) => `a${i}: mediumCategories { count }`).join(" ")} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /aliases/ },
+      { name: "an alias bomb through a fragment spread under many aliases", send: () => t.gql(`{ ${Array.from({ length: 60 }, (_, i) => `x${i}: artworks(first: 1) { ...F }`).join(" ")} } fragment F on ArtworkConnection { ${Array.from({ length: 60 }, (_, i) => `t${i}: totalCount`).join(" ")} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED" },
+      { name: "a query nested past the depth limit", send: () => t.gql(`{ ${"artworks(first: 1) { edges { node { artists { artist { ".repeat(4)}id${" } } } } }".repeat(4)} }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /depth/ },
+      { name: "an introspection query nested 60 levels (ofType)", send: () => t.gql(`{ __schema { types { ${"fields { type { ".repeat(30)}name${" } }".repeat(30)} } } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED" },
+      { name: "one directive repeated 500 times", send: () => t.gql(`{ __typename ${"@include(if: true) ".repeat(500)}}`), status: 400, code: "GRAPHQL_VALIDATION_FAILED" },
+      { name: "a batch of 50 operations", send: () => post(JSON.stringify(Array.from({ length: 50 }, () => ({ query: "{ __typename }" })))), status: 400, code: "BAD_REQUEST", message: /batch/ },
+      { name: "a batch with an unauthenticated mutation", send: async () => { const a = await post(JSON.stringify([{ query: "{ __typename }" }, { query: `mutation { deleteArtwork(input: { id: "${work}" }) { deletedId } }` }])); const list = JSON.parse(a.raw); return { ...a, errors: list[1].errors }; }, code: "UNAUTHENTICATED" },
+      { name: "an empty batch", send: () => post("[]"), status: 400, code: "BAD_REQUEST" },
+      { name: "two operations and no operationName", send: () => t.gql(`query A { __typename } query B { __typename }`), status: 400, code: "OPERATION_RESOLUTION_FAILURE" },
+      // page sizes and numbers
+      { name: "first: 101, one past the page cap", send: () => t.gql(`{ artworks(first: 101) { totalCount } }`), code: "BAD_USER_INPUT", field: "first", message: /100/ },
+      { name: "first: 1000000 (refused by its cost before it runs)", send: () => t.gql(`{ artworks(first: 1000000) { totalCount } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /cost/ },
+      { name: "first: -1", send: () => t.gql(`{ artworks(first: -1) { totalCount } }`), code: "BAD_USER_INPUT", field: "first" },
+      { name: "first: 2^31 as a literal (not an Int)", send: () => t.gql(`{ artworks(first: 2147483648) { totalCount } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED" },
+      { name: "first: 1e12 through a variable", send: () => t.gql(`query($n: Int) { artworks(first: $n) { totalCount } }`, { n: 1e12 }), status: 400, code: "BAD_USER_INPUT" },
+      { name: "similarArtworks first: 101", send: () => t.gql(`query($id: ID!) { similarArtworks(id: $id, first: 101) { embeddingVersion } }`, { id: work }), code: "BAD_USER_INPUT", field: "first" },
+      { name: "a year of 10^15 in a filter", send: () => t.gql(`query($y: Int) { artworks(first: 1, filter: { yearFrom: $y }) { totalCount } }`, { y: 1e15 }), status: 400, code: "BAD_USER_INPUT" },
+      { name: "NaN weights (as a string)", send: () => t.gql(`query($id: ID!, $w: Float) { similarArtworks(id: $id, weights: { image: $w }) { embeddingVersion } }`, { id: work, w: "NaN" }), status: 400, code: "BAD_USER_INPUT" },
+      // ids
+      { name: "similarArtworks of a malformed id", send: () => t.gql(`{ similarArtworks(id: "not an id") { embeddingVersion } }`), code: "BAD_USER_INPUT", field: "id" },
+      { name: "similarArtworks of an artist's id (foreign type)", send: () => t.gql(`query($id: ID!) { similarArtworks(id: $id) { embeddingVersion } }`, { id: artist }), code: "NOT_FOUND", field: "id", message: /id of an Artist/ },
+      { name: "updateArtwork of an unknown well-formed id", send: () => t.admin(`mutation { updateArtwork(input: { id: "00000000-0000-4000-8000-000000000000", artwork: { title: "x" } }) { artwork { id } } }`), code: "NOT_FOUND", field: "input.id" },
+      { name: "deleteArtwork of a global id with SQL in it", send: () => t.admin(`mutation($id: ID!) { deleteArtwork(input: { id: $id }) { deletedId } }`, { id: b64(`Artwork:'; DROP TABLE "Artwork"; --`) }), code: "BAD_USER_INPUT", field: "input.id" },
+      { name: "explainSimilarity with a NUL in an id", send: () => t.gql(`query($a: ID!, $b: ID!) { explainSimilarity(a: $a, b: $b) { score } }`, { a: work, b: "a\u0000b" }), code: "BAD_USER_INPUT", field: "b" },
+      // strings
+      { name: "SQL in a text filter (answered as data)", send: () => t.gql(`query($t: String) { artworks(first: 1, filter: { text: $t }) { totalCount } }`, { t: `' OR 1=1; DROP TABLE "Artwork"; --` }), code: "", message: /^$/ },
+      { name: "LIKE wildcards and backslashes in a name filter (answered as data)", send: () => t.gql(`query($t: String) { artists(first: 1, filter: { name: $t }) { totalCount } }`, { t: "%_\\\\%" }), code: "" },
+      { name: "a script tag as a title (stored as text)", send: () => t.admin(CREATE, { a: { title: `<script>alert("x")</script>'; DROP TABLE "Artwork"; --` } }), code: "" },
+      { name: "NUL in an artist's name", send: () => t.admin(`mutation($n: String!) { createArtist(input: { artist: { name: $n } }) { artist { id } } }`, { n: "Ada\u0000" }), code: "BAD_USER_INPUT", field: "input.artist.name" },
+      { name: "a lone surrogate in a title", send: () => t.admin(CREATE, { a: { title: "x\udfff" } }), code: "BAD_USER_INPUT", field: "input.artwork.title" },
+      { name: "a lone surrogate escape in the query text", send: () => t.gql(`{ artworks(first: 1, filter: { text: "\\ud800" }) { totalCount } }`), status: 400, code: "GRAPHQL_PARSE_FAILED" },
+      // images as bytes
+      { name: "a truncated PNG", send: () => t.gql(SEARCH_IMAGE, { i: { base64: b64(png.subarray(0, 60)) } }), code: "BAD_USER_INPUT", field: "image.base64" },
+      { name: "a polyglot: JPEG magic, then HTML", send: () => t.gql(SEARCH_IMAGE, { i: { base64: b64(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from("<html><script>alert(1)</script></html>")])) } }), code: "BAD_USER_INPUT", field: "image.base64" },
+      { name: "a decompression bomb (PNG declaring 100,000 × 100,000 pixels)", send: () => t.gql(SEARCH_IMAGE, { i: { base64: b64(pngDeclaring(png, 100_000, 100_000)) } }), code: "PAYLOAD_TOO_LARGE", field: "image.base64" },
+      { name: "an SVG", send: () => t.gql(SEARCH_IMAGE, { i: { base64: b64(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="file:///etc/passwd"/></svg>`) } }), code: "UNSUPPORTED_MEDIA_TYPE", field: "image.base64" },
+      { name: "base64 that is not base64", send: () => t.gql(SEARCH_IMAGE, { i: { base64: "!!!! not base64 ????" } }), code: "BAD_USER_INPUT", field: "image.base64" },
+      { name: "an image with both url and base64", send: () => t.gql(SEARCH_IMAGE, { i: { url: at("/ok.png"), base64: b64(png) } }), code: "BAD_USER_INPUT", field: "image" },
+      { name: "a data: URL of an SVG as base64", send: () => t.admin(ATTACH, { id: work, i: { base64: `data:image/svg+xml;base64,${b64(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`)}` } }), code: "UNSUPPORTED_MEDIA_TYPE", field: "input.image.base64" },
+      // image URLs
+      { name: "a loopback URL (another port of the allowed host)", send: url(`http://127.0.0.1:${1}/x.png`), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "link-local metadata address", send: url("http://169.254.169.254/latest/meta-data/"), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "private ranges 10/8", send: url("http://10.1.2.3/x.png"), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "private range 192.168/16 through attachArtworkImage", send: () => t.admin(ATTACH, { id: work, i: { url: "http://192.168.0.1/x.png" } }), code: "BAD_USER_INPUT", field: "input.image.url", message: /internal address/ },
+      { name: "0.0.0.0", send: url("http://0.0.0.0/x.png"), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "loopback written as a decimal number", send: url("http://2130706433/x.png"), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "IPv6 loopback [::1]", send: url(`http://[::1]:${otherPort}/x.png`), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "IPv4-mapped IPv6 [::ffff:127.0.0.1]", send: url("http://[::ffff:127.0.0.1]/x.png"), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "IPv6 unique-local [fd00::1] and NAT64 of loopback", send: async () => { const a = await t.gql(SEARCH_URL, { u: "http://[fd00::1]/x.png" }); expect(a.errors?.[0].message).toMatch(/internal address/); return t.gql(SEARCH_URL, { u: "http://[64:ff9b::7f00:1]/x.png" }); }, code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "a file: URL", send: url("file:///etc/passwd"), code: "BAD_USER_INPUT", field: "image.url", message: /http/ },
+      { name: "a data: URL", send: url(`data:image/png;base64,${b64(png)}`), code: "BAD_USER_INPUT", field: "image.url" },
+      { name: "a URL with credentials", send: url(`http://user:secret@127.0.0.1:${imagesPort}/ok.png`), code: "BAD_USER_INPUT", field: "image.url" },
+      { name: "a redirect to file:", send: () => t.gql(SEARCH_URL, { u: at("/to-file") }), code: "BAD_USER_INPUT", field: "image.url" },
+      { name: "a redirect to data:", send: () => t.gql(SEARCH_URL, { u: at("/to-data") }), code: "BAD_USER_INPUT", field: "image.url" },
+      { name: "a redirect to [::1]", send: () => t.gql(SEARCH_URL, { u: at("/to-v6") }), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "a redirect to localhost", send: () => t.gql(SEARCH_URL, { u: at("/to-localhost") }), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "a redirect to the metadata address, through attachArtworkImage", send: () => t.admin(ATTACH, { id: work, i: { url: at("/to-metadata") } }), code: "BAD_USER_INPUT", field: "input.image.url", message: /internal address/ },
+      { name: "a redirect loop", send: () => t.gql(SEARCH_URL, { u: at("/loop") }), code: "BAD_USER_INPUT", field: "image.url", message: /redirected/ },
+      { name: "DNS name resolving to loopback (localhost, /etc/hosts)", send: url(`http://localhost:${otherPort}/x.png`), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "a *.localhost name (loopback by rule, whatever DNS says)", send: url(`http://images.localhost:${otherPort}/x.png`), code: "BAD_USER_INPUT", field: "image.url", message: /internal address/ },
+      { name: "an HTML page from an allowed host", send: () => t.gql(SEARCH_URL, { u: at("/page.html") }), code: "UNSUPPORTED_MEDIA_TYPE", field: "image.url" },
+      { name: "an image URL declaring 30 MB", send: () => t.gql(SEARCH_URL, { u: at("/huge.png") }), code: "PAYLOAD_TOO_LARGE", field: "image.url" },
+      { name: "a decompression bomb by URL", send: () => t.gql(SEARCH_URL, { u: at("/bomb.png") }), code: "PAYLOAD_TOO_LARGE", field: "image.url" },
+      // credentials
+      { name: "a mutation without a key", send: () => t.gql(CREATE, { a: { title: "anonymous" } }), code: "UNAUTHENTICATED" },
+      { name: "a mutation with a made-up key", send: () => t.gql(CREATE, { a: { title: "forged" } }, { authorization: "Bearer vk_not_a_real_key" }), code: "UNAUTHENTICATED" },
+      { name: "a mutation with a Basic authorization header", send: () => t.gql(CREATE, { a: { title: "basic" } }, { authorization: `Basic ${b64("admin:admin")}` }), code: "UNAUTHENTICATED" },
+      { name: "createArtwork with a reader key", send: () => t.gql(CREATE, { a: { title: "reader" } }, { authorization: `Bearer ${readerKey}` }), code: "FORBIDDEN" },
+      { name: "importArtworks with a reader key", send: () => t.gql(IMPORT, { rows: [SAFE_ROW] }, { authorization: `Bearer ${readerKey}` }), code: "FORBIDDEN" },
+      // import rows: rejected as data, the other row goes in
+      { name: "import row: a file: image URL", send: importRow({ imageUrl: "file:///etc/passwd" }), row: true, code: "BAD_USER_INPUT", field: "input.rows.1.imageUrl" },
+      { name: "import row: a loopback image URL among imageUrls", send: importRow({ imageUrls: ["https://example.org/a.jpg", "http://127.0.0.1:9/b.jpg"] }), row: true, code: "BAD_USER_INPUT", field: "input.rows.1.imageUrls.1" },
+      { name: "import row: a data: IIIF service", send: importRow({ iiifService: "data:text/plain,hello" }), row: true, code: "BAD_USER_INPUT", field: "input.rows.1.iiifService" },
+      { name: "import row: a year out of range", send: importRow({ yearStart: 99999 }), row: true, code: "BAD_USER_INPUT", field: "input.rows.1.yearStart" },
+      { name: "import row: an unknown medium category", send: importRow({ mediumCategory: "banana" }), row: true, code: "BAD_USER_INPUT", field: "input.rows.1.mediumCategory" },
+    ];
+
+    beforeAll(async () => {
+      [work] = await someWorkIds(1);
+      const a = await t.gql(`{ artists(first: 1) { edges { node { id } } } }`);
+      artist = a.data.artists.edges[0].node.id;
+      readerKey = (await t.app.services.apiKeys.create("bad-input reader", "READER")).secret;
+      png = await toPng(solidRgb(32, 24, [180, 40, 40]));
+      (globalThis as { gc?: () => void }).gc?.();
+      rssBefore = process.memoryUsage().rss;
+    });
+
+    it("should hold at least 60 distinct cases", () => {
+      expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+      expect(CASES.length).toBeGreaterThanOrEqual(60);
+    });
+
+    it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+      const answer = await c.send();
+      const messages = [...(answer.errors ?? []).map((e) => e.message), ...(c.row ? (answer.data?.importArtworks?.rejected ?? []).map((r: { message: string }) => r.message) : [])];
+      for (const m of messages) expect(leakIn(m), m).toBeNull();
+      if (c.row) {
+        expect(answer.errors, answer.raw).toBeUndefined();
+        const payload = answer.data.importArtworks;
+        expect(payload.created).toEqual([{ index: 0 }]);
+        expect(payload.rejected).toEqual([expect.objectContaining({ index: 1, code: c.code, field: c.field ?? null })]);
+        if (c.message) expect(payload.rejected[0].message).toMatch(c.message);
+        return;
+      }
+      expect(answer.status, answer.raw).toBe(c.status ?? 200);
+      if (!c.code) {
+        expect(answer.errors, answer.raw).toBeUndefined();
+        return;
+      }
+      const [first] = answer.errors ?? [];
+      expect(first?.extensions?.code, answer.raw.slice(0, 500)).toBe(c.code);
+      if (c.field) expect(first.extensions?.field, first.message).toBe(c.field);
+      if (c.message) expect(first.message).toMatch(c.message);
+    });
+
+    it("should reject malformed JSON Lines and CSV rows of `vitrine import` by line, code and field, and import the rest", async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), "vitrine-bad-import-"));
+      /** Runs `vitrine import` on its own store; its exit code, output and report. */
+      async function importCli(name: string, text: string, ...args: string[]) {
+        const file = path.join(dir, name);
+        const report = `${file}.report`;
+        await writeFile(file, text);
+        // a store of the kind under test, of its own
+        const database = kind === "postgresql" ? await freshPostgresDatabase() : null;
+        const env = { ...process.env, VITRINE_DATA_DIR: path.join(dir, `${name}.data`), VITRINE_DEMO: "0", NODE_ENV: "test", DATABASE_URL: database?.url ?? "" };
+        const done = await run("node", [BIN, "import", file, "--report", report, ...args], { env })
+          .then(
+            (r) => ({ code: 0, stdout: r.stdout }),
+            (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+          )
+          .finally(() => database?.drop());
+        const rejected = (await readFile(report, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { line: number; code: string; field: string | null; message: string });
+        for (const r of rejected) expect(leakIn(r.message), r.message).toBeNull();
+        return { ...done, rejected: rejected.map((r) => [r.line, r.code, r.field]) };
+      }
+      try {
+        const jsonl = [
+          JSON.stringify({ sourceId: "j1", title: "Good" }),
+          `{"sourceId": "j2", "title": "cut off`,
+          `[1, 2, 3]`,
+          JSON.stringify({ sourceId: "j4" }),
+          `{"sourceId": "j5", "title": "nul \\u0000 inside"}`,
+          JSON.stringify({ sourceId: "j6", title: "Local file", imageUrl: "file:///etc/passwd" }),
+          JSON.stringify({ sourceId: "j7", title: "Lone \ud800 surrogate" }),
+          JSON.stringify({ sourceId: "j8", title: "Good too", imageUrl: "https://images.example.org/j8.jpg", imageUrls: ["https://images.example.org/j8b.jpg"] }),
+          JSON.stringify({ sourceId: "j9", title: "Private", imageUrls: ["https://images.example.org/j9.jpg", "http://192.168.1.20/j9.jpg"] }),
+        ].join("\n");
+        // an unclosed quote runs to the end of the file (CSV quotes span lines): it comes last here
+        const csv = ["sourceId,title,yearStart,imageUrl", "c1,Good,1900,", "c3,Too,many,columns,here,1900", "c4,Year,nineteen hundred,", "c5,Loopback,1900,http://[::1]/x.png", "c6,Good too,1901,", `c7,"unclosed quote,1900,`].join("\n");
+        const [fromJsonl, fromCsv] = await Promise.all([importCli("rows.jsonl", jsonl), importCli("rows.csv", csv, "--format", "csv")]);
+        expect(fromJsonl.code).toBe(2);
+        expect(fromJsonl.stdout).toMatch(/created 2, updated 0, unchanged 0, rejected 7/);
+        expect(fromJsonl.rejected).toEqual([
+          [2, "BAD_USER_INPUT", null],
+          [3, "BAD_USER_INPUT", "row"],
+          [4, "BAD_USER_INPUT", "title"],
+          [5, "BAD_USER_INPUT", "title"],
+          [6, "BAD_USER_INPUT", "imageUrl"],
+          [7, "BAD_USER_INPUT", "title"],
+          [9, "BAD_USER_INPUT", "imageUrls[1]"],
+        ]);
+        expect(fromCsv.code).toBe(2);
+        expect(fromCsv.stdout).toMatch(/created 2, updated 0, unchanged 0, rejected 4/);
+        expect(fromCsv.rejected).toEqual([
+          [3, "BAD_USER_INPUT", null],
+          [4, "BAD_USER_INPUT", "yearStart"],
+          [5, "BAD_USER_INPUT", "imageUrl"],
+          [7, "BAD_USER_INPUT", null],
+        ]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 300_000);
+
+    it("should still answer normal queries afterwards, with memory back near where it was", async () => {
+      await stillServing();
+      const similar = await t.gql(SIMILAR, { id: work });
+      expect(similar.errors).toBeUndefined();
+      (globalThis as { gc?: () => void }).gc?.();
+      const rss = process.memoryUsage().rss;
+      expect(rss).toBeLessThan(rssBefore * 1.5 + 100 * 1024 * 1024);
+    });
   });
 });

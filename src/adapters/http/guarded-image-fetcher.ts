@@ -111,13 +111,10 @@ export class GuardedImageFetcher implements ImageSource {
   }
 
   async fetch(rawUrl: string, field: string): Promise<Uint8Array> {
-    let url = this.checkUrl(rawUrl, field);
+    let url = this.target(rawUrl, field);
     const deadline = AbortSignal.timeout(this.limits.fetchTimeoutMs);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      // a literal IP host never goes through lookup: check it here
-      const host = url.hostname.replace(/^\[|\]$/g, "");
       const port = portOf(url);
-      if (ipaddr.isValid(host) && !this.addressAllowed(host, host, port)) throw this.blocked(field);
       let res;
       try {
         res = await request(url, { dispatcher: this.agentFor(port), method: "GET", signal: deadline, headers: { accept: "image/*" }, maxRedirections: 0 } as never);
@@ -126,7 +123,7 @@ export class GuardedImageFetcher implements ImageSource {
       }
       if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
         await res.body.dump();
-        url = this.checkUrl(new URL(String(res.headers.location), url).toString(), field);
+        url = this.target(new URL(String(res.headers.location), url).toString(), field);
         continue;
       }
       if (res.statusCode !== 200) {
@@ -169,6 +166,24 @@ export class GuardedImageFetcher implements ImageSource {
     const agents = [...this.agents.values()];
     this.agents.clear();
     await Promise.all(agents.map((a) => a.close()));
+  }
+
+  check(url: string, field: string): void {
+    this.target(url, field);
+  }
+
+  /**
+   * The URL to connect to, or an error when it can never be fetched. A literal IP host never goes
+   * through lookup, and names under `.localhost` are loopback whatever DNS says (RFC 6761): both are
+   * checked here; other names are checked at connect time.
+   */
+  private target(raw: string, field: string): URL {
+    const url = this.checkUrl(raw, field);
+    const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+    const port = portOf(url);
+    if (ipaddr.isValid(host) && !this.addressAllowed(host, host, port)) throw this.blocked(field);
+    if ((host === "localhost" || host.endsWith(".localhost")) && !this.addressAllowed(host, "127.0.0.1", port)) throw this.blocked(field);
+    return url;
   }
 
   private checkUrl(raw: string, field: string): URL {

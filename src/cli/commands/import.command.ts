@@ -106,15 +106,17 @@ export function registerImportCommand(program: Command, getConfig: () => Config)
         process.stderr.write(`vitrine: the server at ${server.url} (pid ${server.pid}) holds the embedded store; sending the rows to it\n`);
         run = (options) => CatalogueImportService.forwardRows(catalogueFileRows(file, format), remote, options);
       } else {
-        const [[{ openDatabase }, { PrismaCatalogueStore }], { FsBlobStore }, { FsImageFolder }] = await Promise.all([
+        const [[{ openDatabase }, { PrismaCatalogueStore }], { FsBlobStore }, { FsImageFolder }, { GuardedImageFetcher }] = await Promise.all([
           storeModules(),
           import("../../adapters/fs/fs-blob-store.ts"),
           import("../../adapters/fs/fs-image-folder.ts"),
+          import("../../adapters/http/guarded-image-fetcher.ts"),
         ]);
         const db = await openDatabase({ url: config.databaseUrl, embeddedDir: path.join(config.dataDir, "db") });
         close = () => db.close();
         const blobs = new FsBlobStore(path.join(config.dataDir, "images"));
-        const importer = new CatalogueImportService(new PrismaCatalogueStore(db.prisma), { blobs, maxBytes: config.images.maxBytes });
+        // the worker fetches the images later; rows naming URLs it would never fetch are rejected now
+        const importer = new CatalogueImportService(new PrismaCatalogueStore(db.prisma), { blobs, maxBytes: config.images.maxBytes }, new GuardedImageFetcher(config.images));
         const images = opts.images ? new FsImageFolder(path.resolve(opts.images)) : undefined;
         run = (options) => importer.importFile(file, { ...options, images }, format);
       }
