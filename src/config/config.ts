@@ -31,6 +31,8 @@ export interface LimitsConfig {
   readonly maxBodyBytes: number;
   /** Most lexical tokens a query document may hold; graphql-js stops parsing beyond it. */
   readonly maxTokens: number;
+  /** Time one HTTP request's rankings (diversity, weights, grouping) may take, all its operations together, before QUERY_TOO_EXPENSIVE. */
+  readonly rankingBudgetMs: number;
 }
 
 /** Which web pages on other origins may call the API from a browser (CORS). */
@@ -259,6 +261,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxBatchOperations: int(env, "VITRINE_MAX_BATCH", 10, 1),
       maxBodyBytes: int(env, "VITRINE_MAX_BODY_BYTES", 28 * 1024 * 1024, 1024),
       maxTokens: int(env, "VITRINE_MAX_TOKENS", 10_000, 100),
+      rankingBudgetMs: int(env, "VITRINE_RANKING_BUDGET_MS", 5000, 1),
     },
     worker: {
       pollIntervalMs: int(env, "VITRINE_WORKER_POLL_MS", 1000, 10),
