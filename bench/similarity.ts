@@ -38,7 +38,7 @@
 import "reflect-metadata";
 import { Session } from "node:inspector/promises";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -50,52 +50,20 @@ import type { Index } from "usearch";
 import { HNSW, type UsearchCollection } from "../src/adapters/embedded/usearch-collection.ts";
 import { UsearchVectorIndex } from "../src/adapters/embedded/usearch-vector-index.ts";
 import { BARE_QUERY, BARE_SERVER } from "./bare-server.ts";
-import { loadConfig, QUANTIZATIONS, type Quantization } from "../src/config/config.ts";
-import type { Artwork } from "../src/domain/artwork.ts";
-import { blend, rescore, reweightQuery, type BlendLayout } from "../src/encoding/blend.ts";
-import { META_V1_DIMENSION, MetadataEncoderV1 } from "../src/encoding/metadata-encoder.v1.ts";
-import { metadataInputOf } from "../src/encoding/metadata-input.ts";
+import { QUANTIZATIONS, type Quantization } from "../src/config/config.ts";
+import { rescore, reweightQuery, type BlendLayout } from "../src/encoding/blend.ts";
+import { META_V1_DIMENSION } from "../src/encoding/metadata-encoder.v1.ts";
 import { normaliseWeights, partWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../src/encoding/similarity-weights.ts";
 import { parseGlobalId, toGlobalId } from "../src/graphql/relay.ts";
 import { createApp, type App } from "../src/main.ts";
-import type { ImageEncoder } from "../src/ports/image-encoder.port.ts";
-import type { VectorPoint } from "../src/ports/vector-index.port.ts";
-import { payloadOf } from "../src/worker/embedding.worker.ts";
+import { benchConfig, benchImageEncoder, catalogueSample, IMAGE_DIMENSION, indexCorpus, readSample, writeCorpus } from "./support/corpus.ts";
 import { mulberry32 } from "../src/encoding/seeded-random.ts";
 
 const require = createRequire(import.meta.url);
 const usearch = require("usearch") as typeof import("usearch");
 
-const IMAGE_DIMENSION = 768;
-
-/** Stands in for the ViTMAE encoder: fixes the layout and the embedding version; never asked for bytes here. */
-const benchImageEncoder: ImageEncoder = {
-  dimension: IMAGE_DIMENSION,
-  modelId: "bench-random-unit",
-  modelSha256: "0".repeat(64),
-  encode: () => Promise.reject(new Error("the similarity benchmark has no image model")),
-  encodeBatch: () => Promise.reject(new Error("the similarity benchmark has no image model")),
-  close: () => Promise.resolve(),
-};
-
 // ---------------------------------------------------------------------------------------------- maths
 
-
-function randomUnit(dimension: number, rand: () => number): Float32Array {
-  const v = new Float32Array(dimension);
-  let s = 0;
-  for (let i = 0; i < dimension; i += 2) {
-    // Box–Muller: two normals per pair of uniforms
-    const r = Math.sqrt(-2 * Math.log(1 - rand()));
-    const t = 2 * Math.PI * rand();
-    v[i] = r * Math.cos(t);
-    if (i + 1 < dimension) v[i + 1] = r * Math.sin(t);
-  }
-  for (let i = 0; i < dimension; i++) s += v[i] * v[i];
-  const n = Math.sqrt(s);
-  for (let i = 0; i < dimension; i++) v[i] /= n;
-  return v;
-}
 
 function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
   let s = 0;
@@ -125,31 +93,6 @@ const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 const log = (msg: string) => process.stderr.write(`[similarity] ${msg}\n`);
 
 // ---------------------------------------------------------------------------------------------- corpus
-
-type Row = Record<string, unknown> & { sourceId: string; title: string; yearStart?: number | null; yearEnd?: number | null; dimensionsInches?: Record<string, number | null> | null };
-
-/** Writes `n` rows drawn with replacement from the sample, each perturbed so no two are identical. */
-async function writeCorpus(sample: readonly Row[], n: number, file: string, rand: () => number): Promise<void> {
-  const out = createWriteStream(file, "utf8");
-  const lastYear = 2025;
-  let chunk: string[] = [];
-  const flush = async () => {
-    if (!out.write(chunk.join(""))) await new Promise<void>((r) => out.once("drain", () => r()));
-    chunk = [];
-  };
-  for (let i = 0; i < n; i++) {
-    const r = sample[Math.floor(rand() * sample.length)];
-    const shift = Math.round(rand() * 40 - 20);
-    const scale = Math.exp(rand() * 0.2 - 0.1);
-    const move = (y: number | null | undefined) => (typeof y === "number" ? Math.min(lastYear, y + shift) : y);
-    const dims = r.dimensionsInches ? Object.fromEntries(Object.entries(r.dimensionsInches).map(([k, v]) => [k, typeof v === "number" ? Math.round(v * scale * 1000) / 1000 : v])) : r.dimensionsInches;
-    const row = { ...r, sourceId: `bench:${i}:${r.sourceId}`, title: `${r.title} [${i}]`, yearStart: move(r.yearStart), yearEnd: move(r.yearEnd), dimensionsInches: dims };
-    chunk.push(`${JSON.stringify(row)}\n`);
-    if (chunk.length >= 2000) await flush();
-  }
-  await flush();
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-}
 
 // ---------------------------------------------------------------------------------------------- exact search
 
@@ -204,10 +147,6 @@ function presentWeightRoot(matrix: Float32Array, slot: number, layout: BlendLayo
 }
 
 // ---------------------------------------------------------------------------------------------- memory
-
-function benchConfig(dataDir: string, env: Record<string, string> = {}) {
-  return loadConfig({ VITRINE_DATA_DIR: dataDir, VITRINE_DEMO: "0", VITRINE_INPROCESS_WORKER: "0", PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", LOG_LEVEL: "silent", ...env });
-}
 
 /** RSS after two full GCs, each followed by a pause: V8 frees large ArrayBuffer backing stores (a file read into a Buffer) on a background thread. */
 async function residentAfterGc(): Promise<NodeJS.MemoryUsage> {
@@ -341,7 +280,7 @@ async function serveForBench(dataDir: string, env: Record<string, string>, profi
 }
 
 /** The server under test in a fresh process (like a deployed one: none of the benchmark's data in its heap). */
-class ServerProcess {
+export class ServerProcess {
   private lines: string[] = [];
   private waiting: ((line: string) => void) | null = null;
   private constructor(
@@ -641,9 +580,7 @@ export async function run(args: string[]): Promise<void> {
     return q as Quantization;
   });
   const seed = Number(values.seed);
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  const catalogue = path.resolve(values.catalogue ?? [path.resolve(here, "../../shared/data/cmoa-catalogue.jsonl"), path.resolve(here, "../data/demo/catalogue.jsonl")].find((f) => existsSync(f)) ?? "");
-  if (!existsSync(catalogue)) throw new Error(`No catalogue sample at ${catalogue}; pass --catalogue.`);
+  const catalogue = catalogueSample(values.catalogue);
 
   const rss = residentAfterGc;
   const figures: [string, string][] = [];
@@ -687,7 +624,7 @@ export async function run(args: string[]): Promise<void> {
     const memStart = await rss();
 
     // -------------------------------------------------------------------------------- import
-    const sample = readFileSync(catalogue, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Row);
+    const sample = readSample(catalogue);
     const corpusFile = path.join(tmp, "corpus.jsonl");
     let t0 = performance.now();
     await writeCorpus(sample, nWorks, corpusFile, mulberry32(seed));
@@ -708,37 +645,8 @@ export async function run(args: string[]): Promise<void> {
     const memImported = await rss();
 
     // -------------------------------------------------------------------------------- vectors
-    const metadataEncoder = new MetadataEncoderV1();
-    const imageRand = mulberry32(seed + 1);
-    let loadMs = 0;
-    let blendMs = 0;
-    let upsertMs = 0;
-    let after: string | null = null;
     t0 = performance.now();
-    for (;;) {
-      let t = performance.now();
-      const ids = await store.artworkIdsAfter(after, 1000);
-      if (ids.length === 0) break;
-      const batch: Artwork[] = await store.loadArtworks(ids);
-      loadMs += performance.now() - t;
-      t = performance.now();
-      const points: VectorPoint[] = batch.map((w) => ({
-        id: w.id,
-        vector: blend(randomUnit(IMAGE_DIMENSION, imageRand), metadataEncoder.encode(metadataInputOf(w)), embedder.weights, layout),
-        payload: payloadOf(w, embedder.versionKey, true),
-      }));
-      blendMs += performance.now() - t;
-      t = performance.now();
-      await index.upsert(collectionName, points);
-      upsertMs += performance.now() - t;
-      after = ids[ids.length - 1];
-      if (performance.now() - lastLog > 10_000) {
-        lastLog = performance.now();
-        log(`  indexed ${await index.count(collectionName)}`);
-      }
-    }
-    await app.db.prisma.embeddingJob.updateMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, data: { status: "DONE" } });
-    const indexed = await index.count(collectionName);
+    const { indexed, loadMs, blendMs, upsertMs } = await indexCorpus(app, seed + 1, (n) => log(`  indexed ${n}`));
     note(
       "vectors (load works, meta-v1 + blend, upsert: WAL + HNSW add)",
       `${indexed} × ${layout.dimension} in ${secs(t0)} s (load ${(loadMs / 1000).toFixed(1)} s, encode+blend ${(blendMs / 1000).toFixed(1)} s, upsert ${(upsertMs / 1000).toFixed(1)} s)`,

@@ -13,7 +13,9 @@ import { openDatabase, type Database } from "./adapters/prisma/database.ts";
 import { PrismaApiKeyStore } from "./adapters/prisma/prisma-api-key-store.ts";
 import { PrismaCatalogueStore } from "./adapters/prisma/prisma-catalogue-store.ts";
 import { isConnectionFailure } from "./adapters/prisma/connection-failure.ts";
+import { timeBudget } from "./domain/time-budget.ts";
 import { createApollo } from "./graphql/apollo.ts";
+import { batchCostCheck, createCostEstimator } from "./graphql/plugins/cost-limit.plugin.ts";
 import type { GraphQLContext } from "./graphql/context.ts";
 import { createCatalogueLoaders } from "./graphql/loaders/catalogue.loaders.ts";
 import { RANK_DEPTH } from "./graphql/ranked-page.ts";
@@ -316,7 +318,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   clock.lap("workers and row cache started");
   const schema = buildVitrineSchema(resolvers);
   clock.lap("schema build");
-  const apollo = createApollo(schema, config.limits, metrics, log, isConnectionFailure);
+  const costs = createCostEstimator(schema);
+  const apollo = createApollo(schema, config.limits, costs, metrics, log, isConnectionFailure);
   await apollo.start();
   clock.lap("apollo start");
 
@@ -348,12 +351,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const auth = req.headers.authorization;
     const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const principal = bearer ? await apiKeys.authenticate(bearer) : null;
-    return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log, imageBaseUrl: `${baseUrlOf(req, config.publicUrl)}${IIIF_PREFIX}` };
+    return { requestId, principal, badCredential: Boolean(auth) && !principal, loaders: createCatalogueLoaders(store), log, imageBaseUrl: `${baseUrlOf(req, config.publicUrl)}${IIIF_PREFIX}`, budget: timeBudget(config.limits.rankingBudgetMs) };
   };
 
   const queryFields = Object.keys(schema.getQueryType()?.getFields() ?? {});
   const graphiqlTabsNow = async () => graphiqlTabs(await exampleIdsFrom(store), queryFields);
-  const server = createHttpServer({ apollo, makeContext, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), graphiqlTabs: graphiqlTabsNow, log });
+  const batchCost = batchCostCheck(costs, config.limits.maxComplexity, config.limits.maxTokens);
+  const server = createHttpServer({ apollo, makeContext, batchCost, health, metrics, limits: config.limits, cors: config.cors, iiif: createIiifHandler(core.iiif, config.publicUrl), graphiqlTabs: graphiqlTabsNow, log });
   clock.lap("http server");
   log.debug({ phases: clock.phases }, "start-up phases (ms)");
   let stopping: Promise<void> | null = null;

@@ -33,6 +33,8 @@ export interface LimitsConfig {
   readonly maxBodyBytesWithoutImage: number;
   /** Most lexical tokens a query document may hold; graphql-js stops parsing beyond it. */
   readonly maxTokens: number;
+  /** Time one HTTP request's rankings (diversity, weights, grouping) may take, all its operations together, before QUERY_TOO_EXPENSIVE. */
+  readonly rankingBudgetMs: number;
 }
 
 /** Which web pages on other origins may call the API from a browser (CORS). */
@@ -266,6 +268,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxBodyBytes: int(env, "VITRINE_MAX_BODY_BYTES", 28 * 1024 * 1024, 1024),
       maxBodyBytesWithoutImage: int(env, "VITRINE_MAX_BODY_BYTES_WITHOUT_IMAGE", 4 * 1024 * 1024, 1024),
       maxTokens: int(env, "VITRINE_MAX_TOKENS", 10_000, 100),
+      rankingBudgetMs: int(env, "VITRINE_RANKING_BUDGET_MS", 5000, 1),
     },
     worker: {
       pollIntervalMs: int(env, "VITRINE_WORKER_POLL_MS", 1000, 10),

@@ -10,7 +10,8 @@ export type ErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "SERVICE_UNAVAILABLE"
-  | "CONFLICT";
+  | "CONFLICT"
+  | "QUERY_TOO_EXPENSIVE";
 
 /** The object an error is about, e.g. the artist a duplicate would repeat; the API gives its global id. */
 export interface ErrorSubject {
@@ -77,6 +78,15 @@ export class UnavailableError extends DomainError {
 /** The write conflicts with existing data, e.g. a duplicate source id. */
 export class ConflictError extends DomainError {
   readonly code = "CONFLICT" as const;
+}
+
+/**
+ * A request needs more work than one request may take: its ranking ran out of the request's time
+ * budget (VITRINE_RANKING_BUDGET_MS). Asking for less (fewer aliases, a smaller `first`, no diversity)
+ * succeeds.
+ */
+export class QueryTooExpensiveError extends DomainError {
+  readonly code = "QUERY_TOO_EXPENSIVE" as const;
 }
 
 /** The caller presented no valid credential. */

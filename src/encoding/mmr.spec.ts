@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { maximalMarginalRelevance } from "./mmr.ts";
+import { maximalMarginalRelevance, mmrPicks } from "./mmr.ts";
+import { mulberry32 } from "./seeded-random.ts";
 
 const unit = (...xs: number[]) => {
   const n = Math.hypot(...xs);
@@ -26,5 +27,18 @@ describe(maximalMarginalRelevance.name, () => {
     expect(maximalMarginalRelevance(candidates, 10, 0.3)).toHaveLength(3);
     expect(maximalMarginalRelevance([], 5, 0.3)).toEqual([]);
     expect(() => maximalMarginalRelevance(candidates, 2, 1.5)).toThrow(RangeError);
+  });
+});
+
+describe(mmrPicks.name, () => {
+  it("should pick in the same order whatever k is, so a page needs only the picks up to its end", () => {
+    const rand = mulberry32(3);
+    const many = Array.from({ length: 60 }, () => {
+      const v = Array.from({ length: 8 }, () => rand() - 0.5);
+      return { score: rand(), vector: new Float32Array(v.map((x) => x / Math.hypot(...v))) };
+    });
+    const all = [...mmrPicks(many, 0.7)];
+    expect(new Set(all).size).toBe(60);
+    expect(maximalMarginalRelevance(many, 11, 0.7)).toEqual(all.slice(0, 11));
   });
 });

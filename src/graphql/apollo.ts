@@ -8,12 +8,12 @@ import type { LimitsConfig } from "../config/config.ts";
 import type { Metrics } from "../http/metrics.ts";
 import type { GraphQLContext } from "./context.ts";
 import { createFormatError } from "./errors.ts";
-import { costLimitPlugin } from "./plugins/cost-limit.plugin.ts";
+import { costLimitPlugin, type CostEstimator } from "./plugins/cost-limit.plugin.ts";
 import { afterFragmentChecks, aliasLimitRule, knownOperationTypesRule } from "./plugins/limits.ts";
 import { observabilityPlugin } from "./plugins/observability.plugin.ts";
 
-/** `isOutage` recognises a dependency's outage among errors no service mapped (see FormatOptions). */
-export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metrics: Metrics, log: Logger, isOutage?: (error: unknown) => boolean): ApolloServer<GraphQLContext> {
+/** `costs` estimates operations' costs (shared with the HTTP layer's check of whole batches); `isOutage` recognises a dependency's outage among errors no service mapped (see FormatOptions). */
+export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, costs: CostEstimator, metrics: Metrics, log: Logger, isOutage?: (error: unknown) => boolean): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema,
     introspection: true,
@@ -30,7 +30,7 @@ export function createApollo(schema: GraphQLSchema, limits: LimitsConfig, metric
     validationRules: [knownOperationTypesRule, afterFragmentChecks([depthLimit(limits.maxDepth), aliasLimitRule(limits.maxAliases)])],
     formatError: createFormatError({ logUnexpected: (err, requestId) => log.error({ err, requestId }, "unexpected error in a resolver"), isOutage }),
     // no cache-control hints are used; the default plugin would wrap every field's resolver to collect them
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), costLimitPlugin(schema, limits.maxComplexity), observabilityPlugin(metrics)],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), costLimitPlugin(costs, limits.maxComplexity), observabilityPlugin(metrics)],
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
 }

@@ -1,5 +1,6 @@
 /** What every resolver receives for one request. */
 import type { Logger } from "pino";
+import type { TimeBudget } from "../domain/time-budget.ts";
 import type { Principal } from "../services/api-key.service.ts";
 import type { CatalogueLoaders } from "./loaders/catalogue.loaders.ts";
 
@@ -13,4 +14,6 @@ export interface GraphQLContext {
   readonly log: Logger;
   /** Base of image URLs for this request, e.g. "https://api.example.org/iiif" (VITRINE_PUBLIC_URL or the Host). */
   readonly imageBaseUrl: string;
+  /** The time this HTTP request's heavy work may take, shared by every operation of a batch (VITRINE_RANKING_BUDGET_MS). */
+  readonly budget: TimeBudget;
 }

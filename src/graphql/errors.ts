@@ -45,6 +45,7 @@ const PASS_THROUGH = new Set<string>([
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
   "PAYLOAD_TOO_LARGE",
+  "QUERY_TOO_EXPENSIVE",
 ]);
 
 function firstViolation(errors: ValidationError[], prefix: string): { field: string; message: string } | null {

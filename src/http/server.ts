@@ -1,7 +1,7 @@
 /**
  * The HTTP front: /graphql (POST, GET for queries, GraphiQL for browsers), /iiif/ (images), /health, /metrics and the
  * GraphiQL assets. CORS headers for the allowed origins (cors.ts) on every route. Bodies are capped before parsing; batches are capped; every response carries the
- * request id (x-request-id) that logs use.
+ * request id (x-request-id) that logs use. A batch's operations share one cost budget: over it, the whole batch is refused before any runs.
  */
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -21,6 +21,8 @@ import type { Metrics } from "./metrics.ts";
 export interface HttpDeps {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly makeContext: (req: IncomingMessage, requestId: string) => Promise<GraphQLContext>;
+  /** A batch's refusal (QUERY_TOO_EXPENSIVE) when its operations together cost more than one request may, else null. */
+  readonly batchCost: (operations: readonly unknown[]) => string | null;
   readonly health: () => Promise<HealthReport>;
   readonly metrics: Metrics;
   readonly limits: LimitsConfig;
@@ -114,6 +116,11 @@ export function createHttpServer(deps: HttpDeps): http.Server {
       } else body = raw.toString("utf8");
       if (Array.isArray(body) && body.length > limits.maxBatchOperations) {
         clientError(res, 400, "BAD_REQUEST", `The batch holds ${body.length} operations; the limit is ${limits.maxBatchOperations}.`);
+        return;
+      }
+      const refusal = Array.isArray(body) ? deps.batchCost(body) : null;
+      if (refusal) {
+        clientError(res, 400, "QUERY_TOO_EXPENSIVE", refusal);
         return;
       }
     }

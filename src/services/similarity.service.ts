@@ -10,8 +10,9 @@
 import type { Artwork } from "../domain/artwork.ts";
 import { InvalidInputError, NotFoundError, isDomainError } from "../domain/errors.ts";
 import { resolveRegion } from "../domain/image-region.ts";
-import { reweightQuery, type ScoreParts } from "../encoding/blend.ts";
-import { maximalMarginalRelevance } from "../encoding/mmr.ts";
+import { reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
+import { checkTimeBudget, type TimeBudget } from "../domain/time-budget.ts";
+import { mmrPicks } from "../encoding/mmr.ts";
 import { averageQuery, bestScoreParts, cosineParts, weightedCosineParts } from "../encoding/scores.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
 import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
@@ -55,7 +56,17 @@ export interface SimilarOptions {
    * vectors from the index: scores are the index's cosines to the work's own vector.
    */
   readonly explain?: boolean;
+  /**
+   * How many of the k ranks the caller will read, from the best (a page's end and one more); default
+   * k. A diverse ranking (MMR) picks only these: its first picks are the same whatever k is.
+   */
+  readonly picks?: number;
+  /** The request's time for heavy work; a diverse ranking still running when it is spent fails with QUERY_TOO_EXPENSIVE. */
+  readonly budget?: TimeBudget;
 }
+
+/** How long MMR runs before it lets other requests in (and checks the time budget), in ms. */
+const MMR_SLICE_MS = 10;
 
 export type RecommendationStrategy = "AVERAGE_VECTOR" | "BEST_SCORE";
 
@@ -112,6 +123,9 @@ interface Plan {
   readonly diversity: number;
   /** Score parts wanted. */
   readonly explain: boolean;
+  /** Ranks the caller reads (SimilarOptions.picks). */
+  readonly picks: number;
+  readonly budget: TimeBudget | undefined;
 }
 
 export class SimilarityService {
@@ -160,6 +174,7 @@ export class SimilarityService {
    * "Query-time weights": artist-only weights 0.91–0.93 recall@10 with the re-weighted search alone).
    */
   private async rankReweighted(stored: Float32Array, options: SimilarOptions, artworkId: string, plan: Plan): Promise<SimilarResult> {
+    checkTimeBudget(plan.budget);
     const query = this.weighted(stored, options.weights);
     const around = Math.min(Math.max(STORED_NEIGHBOURHOOD, CANDIDATE_FACTOR * options.k), this.limits.maxK * CANDIDATE_FACTOR);
     const common = { filter: plan.filter, excludeIds: [artworkId], withVectors: true };
@@ -257,11 +272,12 @@ export class SimilarityService {
   /** Top k for a query vector: filter, exclusions, optional one-per-artist and MMR; with score parts when asked. */
   private async rank(query: Float32Array, scorer: Scorer, options: SimilarOptions, excludeIds: string[], planned?: Plan): Promise<SimilarResult> {
     const { generation, filter, wide, diversity, explain } = planned ?? (await this.plan(options));
+    checkTimeBudget(options.budget);
     // hits come with their vectors: the score parts (and MMR) need them
     const hits = options.groupByArtist
       ? (await generation.searchGroups({ vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
       : await generation.search({ vector: query, k: wide, filter, excludeIds, withVectors: true });
-    return this.finish(scorer, withStoredVectors(await this.dropDeleted(hits)), options.k, { diversity, explain });
+    return this.finish(scorer, withStoredVectors(await this.dropDeleted(hits)), options.k, { diversity, explain, picks: options.picks ?? options.k, budget: options.budget });
   }
 
   /** Checks the options and works out the plan. */
@@ -271,14 +287,15 @@ export class SimilarityService {
     if (!(diversity >= 0 && diversity <= 1)) throw new InvalidInputError("diversity", `\`diversity\` must be between 0 and 1; got ${diversity}.`);
     const filter = await this.vectorFilter(options.filter ?? {}, {});
     const wide = diversity > 0 ? Math.min(options.k * CANDIDATE_FACTOR, this.limits.maxK * CANDIDATE_FACTOR) : options.k + DELETED_MARGIN;
-    return { generation: this.target.live(), filter, wide, diversity, explain: options.explain ?? true };
+    return { generation: this.target.live(), filter, wide, diversity, explain: options.explain ?? true, picks: options.picks ?? options.k, budget: options.budget };
   }
 
   /**
-   * The best k of the index's hits (in their order) (MMR when diversity > 0), scored by `scorer`
-   * (`score` when a point already carries it), with their parts when asked.
+   * The best k of the index's hits (in their order) (MMR when diversity > 0, picking only the ranks the
+   * caller reads, a slice at a time so other requests get in, within the time budget), scored by
+   * `scorer` (`score` when a point already carries it), with their parts when asked.
    */
-  private finish(scorer: Scorer, points: readonly RankedPoint[], k: number, how: Pick<Plan, "diversity" | "explain">): SimilarResult {
+  private async finish(scorer: Scorer, points: readonly RankedPoint[], k: number, how: Pick<Plan, "diversity" | "explain" | "picks" | "budget">): Promise<SimilarResult> {
     const { versionKey } = this.target.live();
     const score = (p: RankedPoint): SimilarHit => {
       const parts = how.explain ? scorer(p.vector) : null;
@@ -288,8 +305,20 @@ export class SimilarityService {
       // the index ranked by its cosine; sorted again by the score given (the same without query-time weights)
       return { hits: points.slice(0, k).map(score).sort((a, b) => b.score - a.score), embeddingVersion: versionKey };
     }
+    checkTimeBudget(how.budget);
     const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: p.score ?? scorer(p.vector).total }));
-    const order = maximalMarginalRelevance(candidates, k, how.diversity);
+    const wanted = Math.min(k, how.picks);
+    const order: number[] = [];
+    let slice = performance.now();
+    for (const i of wanted > 0 ? mmrPicks(candidates, how.diversity) : []) {
+      order.push(i);
+      if (order.length >= wanted) break;
+      if (performance.now() - slice > MMR_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        checkTimeBudget(how.budget);
+        slice = performance.now();
+      }
+    }
     return { hits: order.map((i) => score(candidates[i])), embeddingVersion: versionKey };
   }
 

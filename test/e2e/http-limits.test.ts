@@ -58,7 +58,7 @@ describe("HTTP limits and errors", () => {
     expect(deep.errors?.[0].message).toMatch(/depth/);
 
     const costly = await t.gql(`{ artworks(first: 100) { edges { node { artists { artist { artworks(first: 100) { title } } } } } } }`);
-    expect(costly.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(costly.errors?.[0].extensions?.code).toBe("QUERY_TOO_EXPENSIVE");
     expect(costly.errors?.[0].message).toMatch(/cost .* the limit is 3000/);
 
     const nested = `query($n: Int) { artworks(first: $n) { edges { node { artists { artist { artworks(first: $n) { title } } } } } } }`;

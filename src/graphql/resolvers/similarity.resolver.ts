@@ -25,6 +25,37 @@ import { toArtworkFilter } from "./filter.mapper.ts";
 const FIRST = `How many works in this page, from 1 to 100. Default 10. Pages reach the top ${RANK_DEPTH} ranks.`;
 const AFTER = `Cursor to continue after (an edge's \`cursor\` or \`pageInfo.endCursor\` of this query with the same other arguments); left out: from the best. A cursor of another list, or past rank ${RANK_DEPTH}: BAD_USER_INPUT.`;
 
+/**
+ * Surcharges of the similar-works features, in cost points (a plain list of 10 works with a few fields
+ * costs about 80). Measured with `npm run bench -- load` (BENCHMARKS.md, "load", feature costs): against
+ * a plain list of 10, query-time weights cost ~5×, one work per artist ~3×, diversity (MMR over 800
+ * candidates) ~10× at first 10 and ~35× at first 100. These features rank the top 200 ranks whatever
+ * `first` is, so their prices do not shrink with `first`.
+ */
+export const FEATURE_COST = {
+  weights: 400,
+  groupByArtist: 200,
+  /** Diversity: fetching and scoring the candidates … */
+  diversity: 640,
+  /** … and each pick of MMR (a page of `first` needs first + 1 picks). */
+  diversityPerPick: 25,
+} as const;
+
+/** The estimate of a similar-works list (graphql-query-complexity's field complexity). */
+function similarCost(base: number) {
+  return ({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }): number => {
+    const first = typeof args.first === "number" ? args.first : 10;
+    let cost = base + first * Math.max(childComplexity, 1);
+    if (args.weights) cost += FEATURE_COST.weights;
+    if (args.groupByArtist) cost += FEATURE_COST.groupByArtist;
+    if (typeof args.diversity === "number" && args.diversity > 0) cost += FEATURE_COST.diversity + FEATURE_COST.diversityPerPick * (first + 1);
+    return cost;
+  };
+}
+
+/** What the cost limit says about the heavy options, for the descriptions. */
+const PRICED = `Counts against the request's cost limit (shared by a batch's operations; over it: QUERY_TOO_EXPENSIVE)`;
+
 @ArgsType()
 class TopKArgs {
   @Field(() => Int, { defaultValue: 10, description: FIRST })
@@ -39,7 +70,7 @@ class TopKArgs {
   @ValidateNested()
   filter?: ArtworkFilter;
 
-  @Field(() => SimilarityWeights, { nullable: true, description: "How much the image and each metadata group count; left out: the weights the index was built with." })
+  @Field(() => SimilarityWeights, { nullable: true, description: `How much the image and each metadata group count; left out: the weights the index was built with. ${PRICED} at ${FEATURE_COST.weights} points.` })
   @ValidateNested()
   weights?: SimilarityWeights;
 }
@@ -49,12 +80,12 @@ class SimilarArgs extends TopKArgs {
   @Field(() => ID, { description: "The work to find similar works for; it never appears in its own results." })
   id!: string;
 
-  @Field(() => Float, { nullable: true, description: "From 0 (closest first) to 1 (most varied): trades closeness for variety among the results. Default 0." })
+  @Field(() => Float, { nullable: true, description: `From 0 (closest first) to 1 (most varied): trades closeness for variety among the results. Default 0. ${PRICED} at ${FEATURE_COST.diversity} + ${FEATURE_COST.diversityPerPick} × (first + 1) points.` })
   @Min(0)
   @Max(1)
   diversity?: number;
 
-  @Field(() => Boolean, { nullable: true, description: "At most one work per artist. Default false." })
+  @Field(() => Boolean, { nullable: true, description: `At most one work per artist. Default false. ${PRICED} at ${FEATURE_COST.groupByArtist} points.` })
   groupByArtist?: boolean;
 }
 
@@ -115,6 +146,8 @@ interface RankedRequest {
   readonly first: number;
   /** Ranks to ask for: the page and one more, or all ranks up to the depth when the order of the top ranks depends on how many are ranked. */
   readonly k: number;
+  /** Ranks read: the page's end and one more (whether a next page exists). */
+  readonly picks: number;
 }
 
 /**
@@ -126,7 +159,7 @@ interface RankedRequest {
 function rankedRequest(kind: string, identity: unknown, args: { first: number; after?: string | null }, prefixStable: boolean): RankedRequest {
   const key = rankedListKey(kind, identity);
   const offset = rankAfter(args.after, key);
-  return { key, offset, first: args.first, k: prefixStable ? ranksFor(offset, args.first) : RANK_DEPTH };
+  return { key, offset, first: args.first, k: prefixStable ? ranksFor(offset, args.first) : RANK_DEPTH, picks: ranksFor(offset, args.first) };
 }
 
 async function toConnection(result: SimilarResult, request: RankedRequest, ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
@@ -152,8 +185,8 @@ export class SimilarityResolver {
   constructor(private readonly similarity: SimilarityService) {}
 
   @Query(() => SimilarArtworkConnection, {
-    description: "Works most similar to one work, by image and metadata, best first; each with its score split into parts.",
-    complexity: ({ args, childComplexity }) => 10 + (args.first ?? 10) * Math.max(childComplexity, 1),
+    description: `Works most similar to one work, by image and metadata, best first; each with its score split into parts. Its cost points: 10 + first × the fields asked per work, plus ${FEATURE_COST.weights} with \`weights\`, ${FEATURE_COST.groupByArtist} with \`groupByArtist\`, ${FEATURE_COST.diversity} + ${FEATURE_COST.diversityPerPick} × (first + 1) with \`diversity\`. A request whose rankings take longer than its time budget (all its operations together) fails with QUERY_TOO_EXPENSIVE.`,
+    complexity: similarCost(10),
   })
   async similarArtworks(@Args() args: SimilarArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<SimilarArtworkConnection> {
     const id = expectId(args.id, "Artwork", "id");
@@ -166,13 +199,15 @@ export class SimilarityResolver {
       diversity: args.diversity,
       groupByArtist: args.groupByArtist,
       explain: explains(info),
+      picks: request.picks,
+      budget: ctx.budget,
     });
     return toConnection(result, request, ctx);
   }
 
   @Query(() => SimilarArtworkConnection, {
-    description: "Works that look most like an image (given by URL or base64), best first.",
-    complexity: ({ args, childComplexity }) => 50 + (args.first ?? 10) * Math.max(childComplexity, 1),
+    description: `Works that look most like an image (given by URL or base64), best first. Its cost points: 50 + first × the fields asked per work, plus ${FEATURE_COST.weights} with \`weights\`.`,
+    complexity: similarCost(50),
   })
   async searchByImage(@Args() args: SearchByImageArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<SimilarArtworkConnection> {
     const { first, after, ...ranking } = args;
@@ -183,6 +218,7 @@ export class SimilarityResolver {
       weights: toWeights(args.weights),
       filter: toArtworkFilter(args.filter, "filter"),
       explain: explains(info),
+      budget: ctx.budget,
     });
     return toConnection(result, request, ctx);
   }
