@@ -51,17 +51,46 @@ export function ranksFor(offset: number, first: number): number {
   return Math.min(offset + first + 1, RANK_DEPTH);
 }
 
-/** The page's slice of the ranked hits, their cursors and its PageInfo. */
-export function rankedPage<T>(hits: readonly T[], key: string, offset: number, first: number) {
+/**
+ * The page's slice of the ranked hits, their cursors and its PageInfo. `key` may be given as a
+ * function: it is then worked out (once) only when a cursor is read, so a query that selects no
+ * cursor hashes nothing.
+ */
+export function rankedPage<T>(hits: readonly T[], key: string | (() => string), offset: number, first: number) {
   const end = Math.min(offset + first, RANK_DEPTH);
-  const items = hits.slice(offset, end).map((hit, i) => ({ hit, cursor: rankCursor(key, offset + i) }));
+  const keyOf = typeof key === "string" ? () => key : key;
+  const cursorAt = (rank: number) => rankCursor(keyOf(), rank);
+  const items = hits.slice(offset, end).map((hit, i) => ({
+    hit,
+    get cursor() {
+      return cursorAt(offset + i);
+    },
+  }));
+  const last = offset + items.length - 1;
   return {
     items,
     pageInfo: {
       hasNextPage: hits.length > end,
       hasPreviousPage: offset > 0,
-      startCursor: items[0]?.cursor ?? null,
-      endCursor: items.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return items.length > 0 ? cursorAt(offset) : null;
+      },
+      get endCursor() {
+        return items.length > 0 ? cursorAt(last) : null;
+      },
     },
+  };
+}
+
+/** `compute` worked out on the first call only. */
+export function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
   };
 }

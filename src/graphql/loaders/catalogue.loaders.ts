@@ -15,14 +15,30 @@ export interface CatalogueLoaders {
   readonly artworkIdsByArtistId: (limit: number) => DataLoader<string, string[]>;
 }
 
+/** Each loader is made on its first use: a request builds only the loaders its fields read. */
 export function createCatalogueLoaders(store: CatalogueStore): CatalogueLoaders {
   const byLimit = new Map<number, DataLoader<string, string[]>>();
+  let artworkById: CatalogueLoaders["artworkById"] | undefined;
+  let creditsByArtworkId: CatalogueLoaders["creditsByArtworkId"] | undefined;
+  let provenanceByArtworkId: CatalogueLoaders["provenanceByArtworkId"] | undefined;
+  let imageByArtworkId: CatalogueLoaders["imageByArtworkId"] | undefined;
+  let artistById: CatalogueLoaders["artistById"] | undefined;
   return {
-    artworkById: new DataLoader((ids) => store.artworksByIds(ids)),
-    creditsByArtworkId: new DataLoader((ids) => store.creditsByArtworkIds(ids)),
-    provenanceByArtworkId: new DataLoader((ids) => store.provenanceByArtworkIds(ids)),
-    imageByArtworkId: new DataLoader((ids) => store.imagesByArtworkIds(ids)),
-    artistById: new DataLoader((ids) => store.artistsByIds(ids)),
+    get artworkById() {
+      return (artworkById ??= new DataLoader((ids) => store.artworksByIds(ids)));
+    },
+    get creditsByArtworkId() {
+      return (creditsByArtworkId ??= new DataLoader((ids) => store.creditsByArtworkIds(ids)));
+    },
+    get provenanceByArtworkId() {
+      return (provenanceByArtworkId ??= new DataLoader((ids) => store.provenanceByArtworkIds(ids)));
+    },
+    get imageByArtworkId() {
+      return (imageByArtworkId ??= new DataLoader((ids) => store.imagesByArtworkIds(ids)));
+    },
+    get artistById() {
+      return (artistById ??= new DataLoader((ids) => store.artistsByIds(ids)));
+    },
     artworkIdsByArtistId: (limit) => {
       let loader = byLimit.get(limit);
       if (!loader) byLimit.set(limit, (loader = new DataLoader((ids) => store.artworkIdsByArtistIds(ids, limit))));

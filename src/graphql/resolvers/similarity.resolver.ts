@@ -8,7 +8,7 @@ import type { ArtworkRow } from "../../ports/catalogue-store.port.ts";
 import type { SimilarityService, SimilarResult } from "../../services/similarity.service.ts";
 import type { GraphQLContext } from "../context.ts";
 import { expectId, selectId } from "../relay.ts";
-import { rankAfter, rankedListKey, rankedPage, ranksFor, RANK_DEPTH } from "../ranked-page.ts";
+import { once, rankAfter, rankedListKey, rankedPage, ranksFor, RANK_DEPTH } from "../ranked-page.ts";
 import { selects } from "../selection.ts";
 import { ArtworkFilter } from "../types/artwork-filter.input.ts";
 import { MAX_EXAMPLES } from "../types/list-limits.ts";
@@ -141,7 +141,8 @@ export function toBreakdown(p: ScoreParts): SimilarityBreakdown {
 
 /** Where a page of a ranked list starts, and how many ranks the service must rank for it. */
 interface RankedRequest {
-  readonly key: string;
+  /** The list's key (ranked-page.ts), hashed on first use: only `after` and the cursors read it. */
+  readonly key: () => string;
   readonly offset: number;
   readonly first: number;
   /** Ranks to ask for: the page and one more, or all ranks up to the depth when the order of the top ranks depends on how many are ranked. */
@@ -157,20 +158,29 @@ interface RankedRequest {
  * ranking of all the top ranks, so page 2 continues page 1 without repeats or gaps.
  */
 function rankedRequest(kind: string, identity: unknown, args: { first: number; after?: string | null }, prefixStable: boolean): RankedRequest {
-  const key = rankedListKey(kind, identity);
-  const offset = rankAfter(args.after, key);
+  const key = once(() => rankedListKey(kind, identity));
+  const offset = args.after == null ? 0 : rankAfter(args.after, key());
   return { key, offset, first: args.first, k: prefixStable ? ranksFor(offset, args.first) : RANK_DEPTH, picks: ranksFor(offset, args.first) };
 }
 
 async function toConnection(result: SimilarResult, request: RankedRequest, ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
   const page = rankedPage(result.hits, request.key, request.offset, request.first);
   const rows = await ctx.loaders.artworkById.loadMany(page.items.map((i) => i.hit.artworkId));
-  const edges = page.items.flatMap(({ hit: h, cursor }, i) => {
+  const edges = page.items.flatMap((item, i) => {
     const row = rows[i];
     // a work deleted after it was found is left out (its vector is being removed)
     if (!row || row instanceof Error) return [];
-    // no parts: the query did not select `breakdown` (see explains)
-    return [{ cursor, node: row as ArtworkRow as never, score: h.score, breakdown: h.parts ? toBreakdown(h.parts) : (undefined as never) }];
+    const h = item.hit;
+    // no parts: the query did not select `breakdown` (see explains); the cursor is hashed only when read
+    const edge = {
+      get cursor() {
+        return item.cursor;
+      },
+      node: row as ArtworkRow as never,
+      score: h.score,
+      breakdown: h.parts ? toBreakdown(h.parts) : (undefined as never),
+    };
+    return [edge];
   });
   return { edges, pageInfo: page.pageInfo, embeddingVersion: result.embeddingVersion };
 }
