@@ -31,6 +31,7 @@
  *                               [--connections 8] [--weight-queries 500] [--rescore-n 40,100] [--ef 64,96,128]
  *                               [--quantizations f32,f16,i8] [--seed 1]
  *                               [--catalogue ../shared/data/cmoa-catalogue.jsonl] [--keep] [--reuse <kept folder>]
+ *                               [--build-only (build the corpus, keep its folder, measure nothing)]
  *   node --import @swc-node/register/esm-register bench/similarity.ts [same options]
  *
  * Everything is written under os.tmpdir() and removed at the end (unless --keep).
@@ -608,6 +609,8 @@ export async function run(args: string[]): Promise<void> {
       seed: { type: "string", default: "1" },
       catalogue: { type: "string" },
       keep: { type: "boolean", default: false },
+      // build the corpus (import + vectors), keep the folder and stop: no searches, no HTTP, no memory
+      "build-only": { type: "boolean", default: false },
       // measure a data folder kept by an earlier run (--keep) instead of building one
       reuse: { type: "string" },
       // internal: a fresh process that opens a built data folder and reports its memory (see childMemory)
@@ -676,6 +679,11 @@ export async function run(args: string[]): Promise<void> {
       } finally {
         // closing snapshots the index: the served app below opens what a restarted server would
         await app.stop();
+      }
+      if (values["build-only"]) {
+        for (const [k, v] of figures) console.log(`- ${k}: ${v}`);
+        log(`kept ${tmp}`);
+        return;
       }
     }
 
