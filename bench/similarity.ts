@@ -204,6 +204,20 @@ function presentWeightRoot(matrix: Float32Array, slot: number, layout: BlendLayo
   return Math.sqrt(w);
 }
 
+/**
+ * The collection's vectors as f32 for exact references: the saved generation's vectors.f32 when the
+ * folder holds one (what it was built with, whatever precision the index keeps in memory), else the
+ * kept rows decoded.
+ */
+function f32Reference(folder: string, collection: UsearchCollection): { matrix: Float32Array; source: string } {
+  const file = path.join(folder, readFileSync(path.join(folder, "CURRENT"), "utf8").trim(), "vectors.f32");
+  if (collection.precision === "f32" || !existsSync(file)) return { matrix: collection.decodedMatrix(), source: `the ${collection.precision} rows` };
+  const bytes = readFileSync(file);
+  const matrix = new Float32Array(collection.ids.length * collection.dimension);
+  new Uint8Array(matrix.buffer).set(bytes.subarray(0, matrix.byteLength));
+  return { matrix, source: "the folder's f32 vectors" };
+}
+
 // ---------------------------------------------------------------------------------------------- memory
 
 function benchConfig(dataDir: string, env: Record<string, string> = {}) {
@@ -233,7 +247,7 @@ async function reportOpenMemory(dataDir: string, mode: "index" | "app"): Promise
   const t0 = performance.now();
   let result: OpenMemory;
   if (mode === "index") {
-    const index = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), quantization: benchConfig(dataDir).embeddedIndex.quantization });
+    const index = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), ...benchConfig(dataDir).embeddedIndex });
     const openMs = performance.now() - t0;
     result = { before, after: (await residentAfterGc()).rss, openMs };
     await index.close();
@@ -774,14 +788,16 @@ export async function run(args: string[]): Promise<void> {
     const alias = core.indexService.alias;
     const collectionName = core.indexService.collection;
     // the raw index: the same files opened in this thread (the app's index answers from its own thread)
-    direct = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), quantization: app.config.embeddedIndex.quantization });
+    direct = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), ...app.config.embeddedIndex });
     const index = direct;
     const indexed = await index.count(alias);
     const rawBytes = indexed * layout.dimension * 4;
 
     // -------------------------------------------------------------------------------- raw search + recall
     const collection = collectionOf(direct, collectionName);
-    const matrix = collection.matrix;
+    // the exact reference: the f32 vectors the folder was built with (the served rows may be f16)
+    const reference = f32Reference(path.join(dataDir, "vectors", collectionName), collection);
+    const matrix = reference.matrix;
     const slots = collection.ids.length;
     const qRand = mulberry32(seed + 2);
     const pick = (n: number) => Array.from({ length: n }, () => collection.ids[Math.floor(qRand() * slots)] as string);
@@ -792,13 +808,15 @@ export async function run(args: string[]): Promise<void> {
     const searchAll = async (vectors: readonly Float32Array[], ids: readonly string[], k: number) => {
       const times: number[] = [];
       const hits: string[][] = [];
+      const scores: number[][] = [];
       for (let i = 0; i < vectors.length; i++) {
         const t = performance.now();
         const h = await index.search(alias, { vector: vectors[i], k, excludeIds: [ids[i]] });
         times.push(performance.now() - t);
         hits.push(h.map((x) => x.id));
+        scores.push(h.map((x) => x.score));
       }
-      return { times, hits };
+      return { times, hits, scores };
     };
     await searchAll(qv.slice(0, 200), queryIds.slice(0, 200), 10); // warm-up
     const raw = await searchAll(qv, queryIds, 10);
@@ -816,6 +834,21 @@ export async function run(args: string[]): Promise<void> {
       if (overlap(js, exact[i]) < 1) log(`  note: query ${i}: usearch exactSearch and UsearchCollection.exact differ (ties?): ${overlap(js, exact[i])}`);
     }
     const recall = mean(raw.hits.map((h, i) => overlap(h, exact[i])));
+    // the served scores (from the rows kept for ranking, f16 by default) against the exact f32 cosine of the same pair
+    const slotById = new Map(collection.ids.map((id, s) => [id, s] as const));
+    const scoreErrors = raw.hits.flatMap((h, i) => {
+      const q = qv[i];
+      const qNorm = Math.sqrt(dot(q, q));
+      return h.map((id, j) => {
+        const o = (slotById.get(id) as number) * layout.dimension;
+        const v = matrix.subarray(o, o + layout.dimension);
+        return Math.abs(raw.scores[i][j] - dot(q, v) / (qNorm * Math.sqrt(dot(v, v))));
+      });
+    });
+    note(
+      `served scores against exact f32 cosines (rows kept as ${collection.precision}; reference: ${reference.source})`,
+      `|error| mean ${mean(scoreErrors).toExponential(1)}, max ${Math.max(...scoreErrors).toExponential(1)} over ${scoreErrors.length} hits`,
+    );
     const perfect = raw.hits.filter((h, i) => overlap(h, exact[i]) === 1).length / raw.hits.length;
     log(`raw search: p50 ${ms(rawStats.p50)} ms, p99 ${ms(rawStats.p99)} ms, recall@10 ${recall.toFixed(4)} (exact reference ${exactSeconds.toFixed(1)} s for ${nQueries} queries; JS exact scan ${ms(stats(jsExactTimes).p50)} ms/query)`);
 

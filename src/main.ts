@@ -196,7 +196,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   // the Qdrant client is loaded only when Qdrant is configured
   const index: VectorIndex = config.qdrant
     ? new (await import("./adapters/qdrant/qdrant-vector-index.ts")).QdrantVectorIndex(config.qdrant)
-    : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), quantization: config.embeddedIndex.quantization });
+    : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), ...config.embeddedIndex });
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
   const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 });
