@@ -83,7 +83,12 @@ export interface AppOptions {
   readonly onBootstrapKey?: (secret: string) => void;
   /** An image encoder to use instead of loading config.model.path (benchmarks with synthetic image parts). */
   readonly imageEncoder?: ImageEncoder;
+  /** Awaited as each part is opened, in this order (the memory benchmark reads the process's memory in between). */
+  readonly onOpened?: (part: OpenedPart) => Promise<void> | void;
 }
+
+/** The parts of a server `onOpened` reports, in the order they open. */
+export type OpenedPart = "catalogue store" | "image model" | "vector index" | "GraphQL schema";
 
 export interface App {
   readonly config: Config;
@@ -149,12 +154,14 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const db = await openDatabase({
     url: config.databaseUrl,
     embeddedDir: path.join(config.dataDir, "db"),
+    sharedBuffersMb: config.embeddedStoreBuffersMb,
     onQuery: (sql) => {
       metrics.sqlQueries.inc();
       options.onQuery?.(sql);
     },
   });
   if (db.migrations.applied.length) log.info({ applied: db.migrations.applied, store: db.kind }, "migrations applied");
+  await options.onOpened?.("catalogue store");
 
   // a shared PostgreSQL store: announce each write to the other processes and listen to theirs
   const shared = db.kind === "postgresql" && config.databaseUrl !== undefined;
@@ -191,12 +198,14 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
       log.warn({ model: config.model.path }, `similarity uses catalogue metadata only: ${modelProblem}`);
     }
   }
+  await options.onOpened?.("image model");
   const embedder = new ArtworkEmbedder(new MetadataEncoderV1(), encoder, blobs, DEFAULT_SIMILARITY_WEIGHTS, log);
 
   // the Qdrant client is loaded only when Qdrant is configured
   const index: VectorIndex = config.qdrant
     ? new (await import("./adapters/qdrant/qdrant-vector-index.ts")).QdrantVectorIndex(config.qdrant)
     : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), ...config.embeddedIndex });
+  await options.onOpened?.("vector index");
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
   const similarity = new SimilarityService(index, indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 });
@@ -303,6 +312,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const schema = buildVitrineSchema(resolvers);
   const apollo = createApollo(schema, config.limits, metrics, log);
   await apollo.start();
+  await options.onOpened?.("GraphQL schema");
 
   const health = () =>
     checkHealth({

@@ -140,6 +140,8 @@ export interface Config {
   readonly dataDir: string;
   /** PostgreSQL URL; undefined means the embedded store in dataDir. */
   readonly databaseUrl: string | undefined;
+  /** The embedded store's shared_buffers in MB (PGlite's page cache, in memory that never shrinks). */
+  readonly embeddedStoreBuffersMb: number;
   /** Qdrant settings; undefined means the embedded index in dataDir. */
   readonly qdrant: QdrantConfig | undefined;
   readonly model: ModelConfig;
@@ -228,6 +230,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     host: env.HOST || "0.0.0.0",
     dataDir,
     databaseUrl: url(env, "DATABASE_URL"),
+    embeddedStoreBuffersMb: int(env, "VITRINE_PGLITE_SHARED_BUFFERS_MB", 16, 1),
     qdrant: qdrantUrl
       ? {
           url: qdrantUrl,
