@@ -780,7 +780,9 @@ export async function run(args: string[]): Promise<void> {
   let built: { created: number; rejected: number } | null = null;
   try {
     if (!reuse) {
-      const app = await createApp(benchConfig(dataDir), { imageEncoder: benchImageEncoder, onBootstrapKey: () => {} });
+      // built with f32 vectors: the folder keeps them, the exact reference of recall and score error
+      // (the served app reads them as it is configured, f16 by default, and saves nothing back)
+      const app = await createApp(benchConfig(dataDir, { VITRINE_INDEX_VECTORS: "f32" }), { imageEncoder: benchImageEncoder, onBootstrapKey: () => {} });
       try {
         built = await build(app);
       } finally {
