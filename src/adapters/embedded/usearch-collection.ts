@@ -183,7 +183,12 @@ export class UsearchCollection {
   get(id: string): VectorPoint | null {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return null;
-    return { id, vector: this.vectors.read(slot), payload: this.payloads[slot] as VectorPayload };
+    const vector = this.vectors.read(slot);
+    // f16 rows are rounded: handed back at unit length (as Qdrant hands back cosine vectors), so cosines
+    // computed from them (score parts, recommendations) agree with the scores of a search
+    const n = this.norms[slot];
+    if (this.precision === "f16" && n > 0) for (let i = 0; i < vector.length; i++) vector[i] /= n;
+    return { id, vector, payload: this.payloads[slot] as VectorPayload };
   }
 
   count(predicate: PayloadPredicate | null): number {
