@@ -19,7 +19,8 @@
  *   ladder of smaller queries, in-process timings and a CPU profile of the server thread split the HTTP
  *   time into its phases; then the same query against a server without the row cache;
  * - resident memory against the raw vector bytes (n × dimension × 4), read in fresh processes that open
- *   what the run built (`--rss-of <data dir> --rss-mode index|app`, run by the benchmark itself);
+ *   what the run built (`--rss-of <data dir> --rss-mode index|app|parts`, run by the benchmark itself;
+ *   `parts` reads it after each part of the server opens, and prints its table on stderr);
  * - query-time weights: query scaling (`reweightQuery`, what SimilarityService does; also with a wider
  *   k) against rescoring (top-N with the stored weights, then `rescore`) and the merge of both, each
  *   against exact search of its own score, for the stored weights and skewed ones;
@@ -31,6 +32,7 @@
  *                               [--connections 8] [--weight-queries 500] [--rescore-n 40,100] [--ef 64,96,128]
  *                               [--quantizations f32,f16,i8] [--seed 1]
  *                               [--catalogue ../shared/data/cmoa-catalogue.jsonl] [--keep] [--reuse <kept folder>]
+ *                               [--build-only (build the corpus, keep its folder, measure nothing)]
  *   node --import @swc-node/register/esm-register bench/similarity.ts [same options]
  *
  * Everything is written under os.tmpdir() and removed at the end (unless --keep).
@@ -38,7 +40,7 @@
 import "reflect-metadata";
 import { Session } from "node:inspector/promises";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -57,6 +59,7 @@ import { normaliseWeights, partWeights, type SimilarityWeights, type SimilarityW
 import { parseGlobalId, toGlobalId } from "../src/graphql/relay.ts";
 import { createApp, type App } from "../src/main.ts";
 import { benchConfig, benchImageEncoder, catalogueSample, IMAGE_DIMENSION, indexCorpus, readSample, writeCorpus } from "./support/corpus.ts";
+import { OnnxImageEncoder } from "../src/adapters/onnx/onnx-image-encoder.ts";
 import { mulberry32 } from "../src/encoding/seeded-random.ts";
 
 const require = createRequire(import.meta.url);
@@ -146,6 +149,20 @@ function presentWeightRoot(matrix: Float32Array, slot: number, layout: BlendLayo
   return Math.sqrt(w);
 }
 
+/**
+ * The collection's vectors as f32 for exact references: the saved generation's vectors.f32 when the
+ * folder holds one (what it was built with, whatever precision the index keeps in memory), else the
+ * kept rows decoded.
+ */
+function f32Reference(folder: string, collection: UsearchCollection): { matrix: Float32Array; source: string } {
+  const file = path.join(folder, readFileSync(path.join(folder, "CURRENT"), "utf8").trim(), "vectors.f32");
+  if (collection.precision === "f32" || !existsSync(file)) return { matrix: collection.decodedMatrix(), source: `the ${collection.precision} rows` };
+  const bytes = readFileSync(file);
+  const matrix = new Float32Array(collection.ids.length * collection.dimension);
+  new Uint8Array(matrix.buffer).set(bytes.subarray(0, matrix.byteLength));
+  return { matrix, source: "the folder's f32 vectors" };
+}
+
 // ---------------------------------------------------------------------------------------------- memory
 
 /** RSS after two full GCs, each followed by a pause: V8 frees large ArrayBuffer backing stores (a file read into a Buffer) on a background thread. */
@@ -171,7 +188,7 @@ async function reportOpenMemory(dataDir: string, mode: "index" | "app"): Promise
   const t0 = performance.now();
   let result: OpenMemory;
   if (mode === "index") {
-    const index = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), quantization: benchConfig(dataDir).embeddedIndex.quantization });
+    const index = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), ...benchConfig(dataDir).embeddedIndex });
     const openMs = performance.now() - t0;
     result = { before, after: (await residentAfterGc()).rss, openMs };
     await index.close();
@@ -186,12 +203,102 @@ async function reportOpenMemory(dataDir: string, mode: "index" | "app"): Promise
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** Runs reportOpenMemory in a fresh process (the data folder must not be open here: PGlite is single-process). */
-function childMemory(dataDir: string, mode: "index" | "app"): OpenMemory {
+/** Runs reportOpenMemory (or reportParts) in a fresh process (the data folder must not be open here: PGlite is single-process). */
+function childMemory(dataDir: string, mode: "index" | "app"): OpenMemory;
+function childMemory(dataDir: string, mode: "parts", env?: Record<string, string>): PartsMemory;
+function childMemory(dataDir: string, mode: "index" | "app" | "parts", env: Record<string, string> = {}): OpenMemory | PartsMemory {
   const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../bin/vitrine.js");
-  const r = spawnSync(process.execPath, [bin, "bench", "similarity", "--rss-of", dataDir, "--rss-mode", mode], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bin, "bench", "similarity", "--rss-of", dataDir, "--rss-mode", mode, "--serve-env", JSON.stringify(env)], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`the memory check (${mode}) failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop() as string) as OpenMemory;
+  return JSON.parse(r.stdout.trim().split("\n").pop() as string) as OpenMemory | PartsMemory;
+}
+
+interface PartReading {
+  readonly part: string;
+  /** process.memoryUsage() after forced GCs, once this part is open (heap figures are the main thread's). */
+  readonly memory: NodeJS.MemoryUsage;
+}
+
+interface PartsMemory {
+  readonly readings: PartReading[];
+  readonly works: number;
+  readonly dimension: number;
+  /** Bytes of the index's rows (works × dimension × bytes per value) and of its graph file. */
+  readonly rowBytes: number;
+  readonly rowPrecision: string;
+  readonly graphFileBytes: number;
+  readonly modelPath: string | null;
+}
+
+/**
+ * Child mode: the serving process opened part by part (createApp's `onOpened`), memory read after
+ * forced GCs after each: the code, the catalogue store (PGlite), the vector index (its thread: rows,
+ * graph, ids and payloads), the GraphQL schema and Apollo, then the row cache reading every work's list
+ * rows, then (when a model file is there) the ONNX image model opened on its own, as the server would.
+ */
+async function reportParts(dataDir: string, env: Record<string, string>): Promise<void> {
+  const readings: PartReading[] = [{ part: "Node + vitrine's code (nothing open)", memory: await residentAfterGc() }];
+  const config = benchConfig(dataDir, { VITRINE_ROW_CACHE_WARM: "0", ...env });
+  const app = await createApp(config, {
+    imageEncoder: benchImageEncoder,
+    onBootstrapKey: () => {},
+    onOpened: async (part) => {
+      if (part !== "image model") readings.push({ part, memory: await residentAfterGc() });
+    },
+  });
+  try {
+    if (app.core.rowCache) {
+      await app.core.rowCache.warm();
+      readings.push({ part: `row cache (every work's list rows, VITRINE_ROW_CACHE_ENTRIES=${config.rowCache.maxEntries})`, memory: await residentAfterGc() });
+    }
+    const modelPath = existsSync(config.model.path) ? config.model.path : null;
+    if (modelPath) {
+      const encoder = await OnnxImageEncoder.open(modelPath, { threads: config.model.threads, batchSize: config.model.batchSize });
+      readings.push({ part: `image model (ONNX session of ${path.basename(modelPath)})`, memory: await residentAfterGc() });
+      await encoder.close();
+    }
+    const works = await app.core.index.count(app.core.indexService.alias);
+    const dimension = app.core.embedder.layout.dimension;
+    const folder = path.join(dataDir, "vectors", app.core.indexService.collection);
+    const generation = path.join(folder, readFileSync(path.join(folder, "CURRENT"), "utf8").trim());
+    const parts: PartsMemory = {
+      readings,
+      works,
+      dimension,
+      rowBytes: works * dimension * (config.embeddedIndex.precision === "f32" ? 4 : 2),
+      rowPrecision: config.embeddedIndex.precision,
+      graphFileBytes: statSync(path.join(generation, "hnsw.usearch")).size,
+      modelPath,
+    };
+    process.stderr.write(`${partsTable(parts).join("\n")}\n`);
+    process.stdout.write(`${JSON.stringify(parts)}\n`);
+  } finally {
+    await app.stop();
+  }
+}
+
+/** The per-part table of a PartsMemory (markdown rows). */
+function partsTable(p: PartsMemory): string[] {
+  const raw = p.works * p.dimension * 4;
+  const rows = [
+    `Raw vector bytes: ${mb(raw)} (${p.works} works × ${p.dimension} floats × 4). Each row: memory once that part is open, after forced GCs; growth is RSS over the row before (JS heap = the main thread's V8 heap).`,
+    "",
+    "| part opened | RSS | growth | ÷ raw vectors | of it, main-thread JS heap | of it, ArrayBuffers |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  let previous: NodeJS.MemoryUsage | null = null;
+  for (const { part, memory } of p.readings) {
+    const growth = previous ? memory.rss - previous.rss : memory.rss;
+    const heap = previous ? memory.heapUsed - previous.heapUsed : memory.heapUsed;
+    const buffers = previous ? memory.arrayBuffers - previous.arrayBuffers : memory.arrayBuffers;
+    rows.push(`| ${part} | ${mb(memory.rss)} | ${mb(growth)} | ${(growth / raw).toFixed(2)} | ${mb(heap)} | ${mb(buffers)} |`);
+    previous = memory;
+  }
+  const serving = p.readings.find((r) => r.part.startsWith("row cache")) ?? p.readings.find((r) => r.part === "GraphQL schema");
+  if (serving) rows.push(`| **serving (everything above but the image model)** | **${mb(serving.memory.rss)}** | | **${(serving.memory.rss / raw).toFixed(2)}** | | |`);
+  rows.push("");
+  rows.push(`The vector index's growth holds its rows (${p.rowPrecision}: ${mb(p.rowBytes)}), its graph (the saved graph file: ${mb(p.graphFileBytes)}), the ids and payloads and its thread's own V8 heap.`);
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------- CPU profile
@@ -547,6 +654,8 @@ export async function run(args: string[]): Promise<void> {
       seed: { type: "string", default: "1" },
       catalogue: { type: "string" },
       keep: { type: "boolean", default: false },
+      // build the corpus (import + vectors), keep the folder and stop: no searches, no HTTP, no memory
+      "build-only": { type: "boolean", default: false },
       // measure a data folder kept by an earlier run (--keep) instead of building one
       reuse: { type: "string" },
       // internal: a fresh process that opens a built data folder and reports its memory (see childMemory)
@@ -565,7 +674,8 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   if (values["rss-of"]) {
-    await reportOpenMemory(values["rss-of"], values["rss-mode"] === "app" ? "app" : "index");
+    if (values["rss-mode"] === "parts") await reportParts(values["rss-of"], JSON.parse(values["serve-env"]) as Record<string, string>);
+    else await reportOpenMemory(values["rss-of"], values["rss-mode"] === "app" ? "app" : "index");
     return;
   }
   const started = performance.now();
@@ -612,12 +722,19 @@ export async function run(args: string[]): Promise<void> {
   let built: { created: number; rejected: number } | null = null;
   try {
     if (!reuse) {
-      const app = await createApp(benchConfig(dataDir), { imageEncoder: benchImageEncoder, onBootstrapKey: () => {} });
+      // built with f32 vectors: the folder keeps them, the exact reference of recall and score error
+      // (the served app reads them as it is configured, f16 by default, and saves nothing back)
+      const app = await createApp(benchConfig(dataDir, { VITRINE_INDEX_VECTORS: "f32" }), { imageEncoder: benchImageEncoder, onBootstrapKey: () => {} });
       try {
         built = await build(app);
       } finally {
         // closing snapshots the index: the served app below opens what a restarted server would
         await app.stop();
+      }
+      if (values["build-only"]) {
+        for (const [k, v] of figures) console.log(`- ${k}: ${v}`);
+        log(`kept ${tmp}`);
+        return;
       }
     }
 
@@ -679,14 +796,16 @@ export async function run(args: string[]): Promise<void> {
     const alias = core.indexService.alias;
     const collectionName = core.indexService.collection;
     // the raw index: the same files opened in this thread (the app's index answers from its own thread)
-    direct = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), quantization: app.config.embeddedIndex.quantization });
+    direct = await UsearchVectorIndex.open({ dir: path.join(dataDir, "vectors"), ...app.config.embeddedIndex });
     const index = direct;
     const indexed = await index.count(alias);
     const rawBytes = indexed * layout.dimension * 4;
 
     // -------------------------------------------------------------------------------- raw search + recall
     const collection = collectionOf(direct, collectionName);
-    const matrix = collection.matrix;
+    // the exact reference: the f32 vectors the folder was built with (the served rows may be f16)
+    const reference = f32Reference(path.join(dataDir, "vectors", collectionName), collection);
+    const matrix = reference.matrix;
     const slots = collection.ids.length;
     const qRand = mulberry32(seed + 2);
     const pick = (n: number) => Array.from({ length: n }, () => collection.ids[Math.floor(qRand() * slots)] as string);
@@ -697,13 +816,15 @@ export async function run(args: string[]): Promise<void> {
     const searchAll = async (vectors: readonly Float32Array[], ids: readonly string[], k: number) => {
       const times: number[] = [];
       const hits: string[][] = [];
+      const scores: number[][] = [];
       for (let i = 0; i < vectors.length; i++) {
         const t = performance.now();
         const h = await index.search(alias, { vector: vectors[i], k, excludeIds: [ids[i]] });
         times.push(performance.now() - t);
         hits.push(h.map((x) => x.id));
+        scores.push(h.map((x) => x.score));
       }
-      return { times, hits };
+      return { times, hits, scores };
     };
     await searchAll(qv.slice(0, 200), queryIds.slice(0, 200), 10); // warm-up
     const raw = await searchAll(qv, queryIds, 10);
@@ -721,6 +842,21 @@ export async function run(args: string[]): Promise<void> {
       if (overlap(js, exact[i]) < 1) log(`  note: query ${i}: usearch exactSearch and UsearchCollection.exact differ (ties?): ${overlap(js, exact[i])}`);
     }
     const recall = mean(raw.hits.map((h, i) => overlap(h, exact[i])));
+    // the served scores (from the rows kept for ranking, f16 by default) against the exact f32 cosine of the same pair
+    const slotById = new Map(collection.ids.map((id, s) => [id, s] as const));
+    const scoreErrors = raw.hits.flatMap((h, i) => {
+      const q = qv[i];
+      const qNorm = Math.sqrt(dot(q, q));
+      return h.map((id, j) => {
+        const o = (slotById.get(id) as number) * layout.dimension;
+        const v = matrix.subarray(o, o + layout.dimension);
+        return Math.abs(raw.scores[i][j] - dot(q, v) / (qNorm * Math.sqrt(dot(v, v))));
+      });
+    });
+    note(
+      `served scores against exact f32 cosines (rows kept as ${collection.precision}; reference: ${reference.source})`,
+      `|error| mean ${mean(scoreErrors).toExponential(1)}, max ${Math.max(...scoreErrors).toExponential(1)} over ${scoreErrors.length} hits`,
+    );
     const perfect = raw.hits.filter((h, i) => overlap(h, exact[i]) === 1).length / raw.hits.length;
     log(`raw search: p50 ${ms(rawStats.p50)} ms, p99 ${ms(rawStats.p99)} ms, recall@10 ${recall.toFixed(4)} (exact reference ${exactSeconds.toFixed(1)} s for ${nQueries} queries; JS exact scan ${ms(stats(jsExactTimes).p50)} ms/query)`);
 
@@ -1129,6 +1265,7 @@ export async function run(args: string[]): Promise<void> {
       // resident memory of fresh processes opening what this run built (this process holds the import's and the build's leftovers)
       const index = childMemory(dataDir, "index");
       const whole = childMemory(dataDir, "app");
+      const parts = childMemory(dataDir, "parts");
       out();
       out(`Resident memory (raw vectors: ${builtMemory.indexed ? mb(rawVectorBytes) : "?"} = works × ${IMAGE_DIMENSION + META_V1_DIMENSION} floats × 4 bytes). A fresh process measures RSS after loading the code, then after opening what this run built; GC forced before each reading.`);
       out();
@@ -1137,6 +1274,10 @@ export async function run(args: string[]): Promise<void> {
       out(`| fresh, \`UsearchVectorIndex.open\` only (the vector index) | ${mb(index.before)} | ${mb(index.after)} | ${mb(index.after - index.before)} | ${((index.after - index.before) / rawVectorBytes).toFixed(2)} | ${(index.openMs / 1000).toFixed(1)} s |`);
       out(`| fresh, \`createApp\` (PGlite catalogue + index thread + GraphQL schema + remembered rows) | ${mb(whole.before)} | ${mb(whole.after)} | ${mb(whole.after - whole.before)} | ${((whole.after - whole.before) / rawVectorBytes).toFixed(2)} | ${(whole.openMs / 1000).toFixed(1)} s |`);
       if (builtMemory.indexed) out(`| the building process (also holds the import's leftovers): at start → after import → after indexing | ${mb(builtMemory.start)} | ${mb(builtMemory.indexed)} | | | ${mb(builtMemory.start)} → ${mb(builtMemory.imported)} → ${mb(builtMemory.indexed)} |`);
+      out();
+      out(`The serving process part by part (\`--rss-of <folder> --rss-mode parts\`: createApp reports each part as it opens; the image model is opened on its own at the end${parts.modelPath ? "" : " when a model file is installed: none here"}):`);
+      out();
+      for (const line of partsTable(parts)) out(line);
       const memoryRows = [
         `| resident memory of a fresh process after \`UsearchVectorIndex.open\`, growth ÷ raw vector bytes (${mb(index.after - index.before)} ÷ ${mb(rawVectorBytes)}) | ${((index.after - index.before) / rawVectorBytes).toFixed(2)} | |`,
         `| resident memory of a fresh process serving (\`createApp\`, rows remembered), RSS ÷ raw vector bytes (${mb(whole.after)} ÷ ${mb(rawVectorBytes)}) | ${(whole.after / rawVectorBytes).toFixed(2)} | |`,

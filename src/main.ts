@@ -89,7 +89,12 @@ export interface AppOptions {
   readonly imageEncoder?: ImageEncoder;
   /** Times the start-up phases (createApp passes its own; the first lap runs from process start). */
   readonly clock?: PhaseClock;
+  /** Awaited as each part is opened, in this order (the memory benchmark reads the process's memory in between). */
+  readonly onOpened?: (part: OpenedPart) => Promise<void> | void;
 }
+
+/** The parts of a server `onOpened` reports, in the order they open. */
+export type OpenedPart = "catalogue store" | "image model" | "vector index" | "GraphQL schema";
 
 export interface App {
   readonly config: Config;
@@ -157,6 +162,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   const db = await openDatabase({
     url: config.databaseUrl,
     embeddedDir: path.join(config.dataDir, "db"),
+    sharedBuffersMb: config.embeddedStoreBuffersMb,
     onQuery: (sql) => {
       metrics.sqlQueries.inc();
       options.onQuery?.(sql);
@@ -164,6 +170,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   });
   clock.lap("catalogue store open and migrated");
   if (db.migrations.applied.length) log.info({ applied: db.migrations.applied, store: db.kind }, "migrations applied");
+  await options.onOpened?.("catalogue store");
 
   // a shared PostgreSQL store: announce each write to the other processes and listen to theirs
   const shared = db.kind === "postgresql" && config.databaseUrl !== undefined;
@@ -201,12 +208,14 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     }
   }
   clock.lap("image model");
+  await options.onOpened?.("image model");
   const embedder = new ArtworkEmbedder(new MetadataEncoderV1(), encoder, blobs, DEFAULT_SIMILARITY_WEIGHTS, log);
 
   // the Qdrant client is loaded only when Qdrant is configured
   const index: VectorIndex = config.qdrant
     ? new (await import("./adapters/qdrant/qdrant-vector-index.ts")).QdrantVectorIndex(config.qdrant)
-    : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), quantization: config.embeddedIndex.quantization });
+    : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), ...config.embeddedIndex });
+  await options.onOpened?.("vector index");
   clock.lap("vector index open");
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
@@ -322,6 +331,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const apollo = createApollo(schema, config.limits, costs, metrics, log, isConnectionFailure);
   await apollo.start();
   clock.lap("apollo start");
+  await options.onOpened?.("GraphQL schema");
 
   const health = () =>
     checkHealth({

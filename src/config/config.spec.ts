@@ -14,6 +14,14 @@ describe("loadConfig: the embedded index's graph quantization", () => {
   });
 });
 
+describe("loadConfig: the embedded index's vectors", () => {
+  it("are kept as f16 unless VITRINE_INDEX_VECTORS=f32; another value is refused", () => {
+    expect(loadConfig({}).embeddedIndex.precision).toBe("f16");
+    expect(loadConfig({ VITRINE_INDEX_VECTORS: "f32" }).embeddedIndex.precision).toBe("f32");
+    expect(() => loadConfig({ VITRINE_INDEX_VECTORS: "i8" })).toThrow(/VITRINE_INDEX_VECTORS must be one of f32, f16; got "i8"/);
+  });
+});
+
 describe("loadConfig: Qdrant's quantization", () => {
   it("is none unless QDRANT_QUANTIZATION=int8, and only with QDRANT_URL", () => {
     expect(loadConfig({ QDRANT_URL: "http://localhost:6333" }).qdrant?.quantization).toBe("none");

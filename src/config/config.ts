@@ -122,12 +122,21 @@ export interface RowCacheConfig {
 export const QUANTIZATIONS = ["f32", "f16", "i8"] as const;
 export type Quantization = (typeof QUANTIZATIONS)[number];
 
+/** How the embedded index keeps the vectors it ranks candidates by. */
+export const VECTOR_PRECISIONS = ["f32", "f16"] as const;
+export type VectorPrecision = (typeof VECTOR_PRECISIONS)[number];
+
 export interface EmbeddedIndexConfig {
   /**
    * How the embedded index's graph stores vectors: i8 (the default) or f16 pick candidates several
    * times faster than f32, and every result is then ranked by its exact cosine (see BENCHMARKS.md).
    */
   readonly quantization: Quantization;
+  /**
+   * How the embedded index keeps the vectors that rank and score the graph's candidates (and that
+   * explain scores): f16 (the default) takes half the memory of f32; a cosine moves by ~1e-4.
+   */
+  readonly precision: VectorPrecision;
 }
 
 export interface Config {
@@ -137,6 +146,8 @@ export interface Config {
   readonly dataDir: string;
   /** PostgreSQL URL; undefined means the embedded store in dataDir. */
   readonly databaseUrl: string | undefined;
+  /** The embedded store's shared_buffers in MB (PGlite's page cache, in memory that never shrinks). */
+  readonly embeddedStoreBuffersMb: number;
   /** Qdrant settings; undefined means the embedded index in dataDir. */
   readonly qdrant: QdrantConfig | undefined;
   readonly model: ModelConfig;
@@ -227,6 +238,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     host: env.HOST || "0.0.0.0",
     dataDir,
     databaseUrl: url(env, "DATABASE_URL"),
+    embeddedStoreBuffersMb: int(env, "VITRINE_PGLITE_SHARED_BUFFERS_MB", 16, 1),
     qdrant: qdrantUrl
       ? {
           url: qdrantUrl,
@@ -284,7 +296,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       ttlMs: env.VITRINE_ROW_CACHE_TTL_MS ? int(env, "VITRINE_ROW_CACHE_TTL_MS", 30_000, 1) : env.DATABASE_URL ? 30_000 : Infinity,
       warm: bool(env, "VITRINE_ROW_CACHE_WARM", !env.DATABASE_URL),
     },
-    embeddedIndex: { quantization: oneOf(env, "VITRINE_INDEX_QUANTIZATION", QUANTIZATIONS, "i8") },
+    embeddedIndex: { quantization: oneOf(env, "VITRINE_INDEX_QUANTIZATION", QUANTIZATIONS, "i8"), precision: oneOf(env, "VITRINE_INDEX_VECTORS", VECTOR_PRECISIONS, "f16") },
     cors: {
       origins: corsOrigins(env),
       localhost: env.VITRINE_CORS_ORIGINS === undefined && nodeEnv === "development",

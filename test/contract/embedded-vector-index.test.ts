@@ -31,6 +31,10 @@ import {
 
 vectorIndexContract("UsearchVectorIndex (embedded, f32 graph)", () => inTempFolder("vitrine-usearch-contract-", (dir) => UsearchVectorIndex.open({ dir, quantization: "f32" })));
 vectorIndexContract("UsearchVectorIndex (embedded, i8 graph)", () => inTempFolder("vitrine-usearch-i8-contract-", (dir) => UsearchVectorIndex.open({ dir, quantization: "i8" })));
+// the served default: candidates from an i8 graph, ranked and scored by f16 vectors
+vectorIndexContract("UsearchVectorIndex (embedded, i8 graph, f16 vectors)", () => inTempFolder("vitrine-usearch-f16-contract-", (dir) => UsearchVectorIndex.open({ dir, quantization: "i8", precision: "f16" })), {
+  componentTolerance: 5e-4,
+});
 
 /** Temp-file names a write-then-rename save might leave behind. */
 const TEMP_NAME = /\.(tmp|temp|part|partial|swp)$|\.tmp[-.]|~$/i;
@@ -206,6 +210,43 @@ describe("UsearchVectorIndex (embedded only)", () => {
       expect(JSON.parse(await readFile(path.join(dir, "works_v1", current, "points.json"), "utf8")).quantization).toBe("i8");
       // and back: an f32 graph built again from the same vectors
       await expectSameDataNewGraph(await openIndex(dir), "f32 graph built again");
+    });
+
+    it("a folder saved with f32 vectors opens with f16 ones (half the bytes once saved) and back: same points, scores within 1e-4", async () => {
+      const dir = await tempDir();
+      const f32 = await UsearchVectorIndex.open({ dir, quantization: "i8" });
+      opened.push(f32);
+      const { ids, queries, live, aliases } = await populate(f32, 6);
+      const before = await observe(f32, ids, aliases, queries);
+      await f32.close();
+      const vectorFiles = async () => {
+        const current = (await readFile(path.join(dir, "works_v1", "CURRENT"), "utf8")).trim();
+        const files = (await readdir(path.join(dir, "works_v1", current))).filter((f) => f.startsWith("vectors."));
+        return Object.fromEntries(await Promise.all(files.map(async (f) => [f, (await stat(path.join(dir, "works_v1", current, f))).size] as const)));
+      };
+      const f32Files = await vectorFiles();
+      expect(Object.keys(f32Files)).toEqual(["vectors.f32"]);
+
+      const stored = new Map(live.map((p) => [p.id, p]));
+      const expectSameData = async (index: VectorIndex, label: string) => {
+        const now = await observe(index, ids, aliases, queries);
+        expect(now.collections).toEqual(before.collections);
+        for (const q of queries) checkHits(await index.search("previous", { vector: q, k: 10 }), bruteForce(live, q, 10), (id) => cosine(q, stored.get(id)!.vector), stored, label);
+      };
+      const f16 = await UsearchVectorIndex.open({ dir, quantization: "i8", precision: "f16" });
+      opened.push(f16);
+      await expectSameData(f16, "f16 rows read from f32");
+      // a write, then the snapshot at close is written in f16: half the bytes
+      await f16.upsert("works_v1", [live.find((p) => ids.works_v1.includes(p.id))!]);
+      await f16.close();
+      expect(await vectorFiles()).toEqual({ "vectors.f16": f32Files["vectors.f32"] / 2 });
+      const again = await UsearchVectorIndex.open({ dir, quantization: "i8", precision: "f16" });
+      opened.push(again);
+      await expectSameData(again, "f16 rows read from f16");
+      await again.close();
+      const back = await UsearchVectorIndex.open({ dir, quantization: "i8" });
+      opened.push(back);
+      await expectSameData(back, "f32 rows read from f16");
     });
 
     it("a crash image of the folder (copied while open, never closed) holds every acknowledged write", async () => {

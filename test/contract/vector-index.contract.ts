@@ -253,6 +253,12 @@ function byId<T extends { id: string }>(xs: readonly T[]): T[] {
   return [...xs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/**
+ * How far a stored vector's component may move: 1e-6 unless the adapter keeps vectors at a lower
+ * precision (the embedded index's f16 rows: one f16 step of a component up to 1 is ~5e-4).
+ */
+let componentTolerance = 1e-6;
+
 /** Stored vectors may be normalised by the adapter: compare directions, component by component. */
 function expectSameDirection(actual: Float32Array, expected: Float32Array, label: string): void {
   expect(actual.length, `${label}: dimension`).toBe(expected.length);
@@ -260,7 +266,7 @@ function expectSameDirection(actual: Float32Array, expected: Float32Array, label
   const e = normalised(expected);
   let worst = 0;
   for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(a[i] - e[i]));
-  expect(worst, `${label}: largest component difference`).toBeLessThan(1e-6);
+  expect(worst, `${label}: largest component difference`).toBeLessThan(componentTolerance);
 }
 
 function expectSamePoints(actual: readonly VectorPoint[], expected: readonly VectorPoint[], label: string): void {
@@ -338,12 +344,13 @@ function checkGroups(groups: readonly VectorGroup[], ranking: readonly Scored[],
 // ---------------------------------------------------------------------------------------------
 // the suite
 
-export function vectorIndexContract(name: string, open: () => Promise<ContractEnv>): void {
+export function vectorIndexContract(name: string, open: () => Promise<ContractEnv>, options: { readonly componentTolerance?: number } = {}): void {
   describe(name, () => {
     let env: ContractEnv;
     const index = (): VectorIndex => env.index;
 
     beforeAll(async () => {
+      componentTolerance = options.componentTolerance ?? 1e-6;
       env = await open();
     });
     afterAll(async () => {

@@ -74,7 +74,9 @@ describe.each(STORE_KINDS)("similarity over HTTP (%s store, demo catalogue)", (k
     const order = (edges: { node: { id: string } }[]) => edges.map((e) => e.node.id);
     const full = await t.gql(SIMILAR, { id: prolific.id, first: 10 });
     expect(order(plain.data.similarArtworks.edges)).toEqual(order(full.data.similarArtworks.edges));
-    plain.data.similarArtworks.edges.forEach((e: Edge, i: number) => expect(e.score).toBeCloseTo(full.data.similarArtworks.edges[i].score, 6));
+    // the same to the precision of the index's f16 vectors (VITRINE_INDEX_VECTORS): a score from the parts and
+    // the index's cosine round differently, by ~1e-5
+    plain.data.similarArtworks.edges.forEach((e: Edge, i: number) => expect(e.score).toBeCloseTo(full.data.similarArtworks.edges[i].score, 4));
     // the parts are computed only when `breakdown` is selected: through a fragment, an alias and @include too
     const asked = await t.gql(
       `query($id: ID!, $why: Boolean!) {

@@ -1,9 +1,9 @@
 /**
  * One collection of the embedded index, in memory: a usearch HNSW graph (cosine) for nearest-neighbour
- * search, plus the full-precision vectors and payloads by slot, which usearch's Node binding cannot
- * hand back. Slots are the usearch keys; a deleted slot is reused by the next new point. The graph may
+ * search, plus the vectors (f32, or f16 by default: vector-rows.ts) and payloads by slot, which
+ * usearch's Node binding cannot hand back. Slots are the usearch keys; a deleted slot is reused by the next new point. The graph may
  * hold its vectors quantized (f16 or i8: far less memory to read per distance); it then only picks
- * candidates, and hits are ranked and scored by their exact cosines from the full-precision copy.
+ * candidates, and hits are ranked and scored by their cosines from the copy kept beside it.
  *
  * Filtered search: usearch's Node binding has no filtered search, so a filter is applied to ANN
  * candidates, widening the candidate set until k pass; when the filter is selective (estimated from
@@ -12,9 +12,10 @@
  */
 import { createRequire } from "node:module";
 import type { Index } from "usearch";
-import type { Quantization } from "../../config/config.ts";
+import type { Quantization, VectorPrecision } from "../../config/config.ts";
 import type { VectorHit, VectorPayload, VectorPoint } from "../../ports/vector-index.port.ts";
 import type { PayloadPredicate } from "./payload-filter.ts";
+import { VectorRows, type RowData } from "./vector-rows.ts";
 
 // the CommonJS build: its native-binary lookup works under every loader (vitest's transform breaks the ESM one's)
 const usearch = createRequire(import.meta.url)("usearch") as typeof import("usearch");
@@ -49,9 +50,9 @@ export function newHnsw(dimension: number, quantization: Quantization = "f32"): 
   });
 }
 
-function norm(v: Float32Array, offset = 0, length = v.length): number {
+function norm(v: Float32Array): number {
   let s = 0;
-  for (let i = offset; i < offset + length; i++) s += v[i] * v[i];
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   return Math.sqrt(s);
 }
 
@@ -59,7 +60,7 @@ export class UsearchCollection {
   /** Point id of each slot (null when free). */
   readonly ids: (string | null)[] = [];
   readonly payloads: (VectorPayload | null)[] = [];
-  private vectors: Float32Array;
+  private readonly vectors: VectorRows;
   private readonly norms: number[] = [];
   private readonly slotOf = new Map<string, number>();
   private readonly free: number[] = [];
@@ -70,9 +71,10 @@ export class UsearchCollection {
     readonly dimension: number,
     readonly quantization: Quantization = "f32",
     private graph: Index = newHnsw(dimension, quantization),
-    vectors?: Float32Array,
+    vectors?: RowData,
+    readonly precision: VectorPrecision = vectors instanceof Float32Array ? "f32" : "f16",
   ) {
-    this.vectors = vectors ?? new Float32Array(dimension * 64);
+    this.vectors = new VectorRows(dimension, precision, vectors);
   }
 
   get hnsw(): Index {
@@ -88,11 +90,14 @@ export class UsearchCollection {
   buildGraph(quantization: Quantization): Index {
     const graph = newHnsw(this.dimension, quantization);
     const slots = this.ids.flatMap((id, slot) => (id === null ? [] : [slot]));
-    if (slots.length === 0) return graph;
-    const keys = BigUint64Array.from(slots, (s) => BigInt(s));
-    const matrix = new Float32Array(slots.length * this.dimension);
-    slots.forEach((s, i) => matrix.set(this.vectors.subarray(s * this.dimension, (s + 1) * this.dimension), i * this.dimension));
-    graph.add(keys, matrix);
+    // in batches: no second copy of every vector as f32 while building
+    const batch = 8192;
+    for (let b = 0; b < slots.length; b += batch) {
+      const part = slots.slice(b, b + batch);
+      const matrix = new Float32Array(part.length * this.dimension);
+      part.forEach((s, i) => this.vectors.readInto(s, matrix, i * this.dimension));
+      graph.add(BigUint64Array.from(part, (s) => BigInt(s)), matrix);
+    }
     return graph;
   }
 
@@ -100,16 +105,23 @@ export class UsearchCollection {
     return this.slotOf.size;
   }
 
-  /** The slot-major vector matrix (for snapshots); `slots × dimension` values are meaningful. */
-  get matrix(): Float32Array {
-    return this.vectors.subarray(0, this.ids.length * this.dimension);
+  /** The slot-major vector matrix as stored (f32 values or f16 bits; for snapshots): `slots × dimension` values. */
+  get matrix(): RowData {
+    return this.vectors.stored(this.ids.length);
+  }
+
+  /** Every slot's vector as f32, slot-major (a new matrix: benchmarks and exact references). */
+  decodedMatrix(): Float32Array {
+    const out = new Float32Array(this.ids.length * this.dimension);
+    for (let s = 0; s < this.ids.length; s++) this.vectors.readInto(s, out, s * this.dimension);
+    return out;
   }
 
   /** Restores a slot from a snapshot without touching the graph (it was loaded with them). */
   restoreSlot(slot: number, id: string | null, payload: VectorPayload | null): void {
     this.ids[slot] = id;
     this.payloads[slot] = payload;
-    this.norms[slot] = id === null ? 0 : norm(this.vectors, slot * this.dimension, this.dimension);
+    this.norms[slot] = id === null ? 0 : this.vectors.norm(slot);
     if (id === null) this.free.push(slot);
     else this.slotOf.set(id, slot);
     this.sortedIds = null;
@@ -147,11 +159,10 @@ export class UsearchCollection {
       this.slotOf.set(point.id, slot);
       this.sortedIds = null;
     }
-    this.ensureCapacity(slot + 1);
-    this.vectors.set(point.vector, slot * this.dimension);
+    this.vectors.set(slot, point.vector);
     this.ids[slot] = point.id;
     this.payloads[slot] = point.payload;
-    this.norms[slot] = norm(point.vector);
+    this.norms[slot] = this.vectors.norm(slot);
     return slot;
   }
 
@@ -164,7 +175,7 @@ export class UsearchCollection {
     this.ids[slot] = null;
     this.payloads[slot] = null;
     this.norms[slot] = 0;
-    this.vectors.fill(0, slot * this.dimension, (slot + 1) * this.dimension);
+    this.vectors.clear(slot);
     this.free.push(slot);
     return true;
   }
@@ -172,7 +183,12 @@ export class UsearchCollection {
   get(id: string): VectorPoint | null {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return null;
-    return { id, vector: this.vectors.slice(slot * this.dimension, (slot + 1) * this.dimension), payload: this.payloads[slot] as VectorPayload };
+    const vector = this.vectors.read(slot);
+    // f16 rows are rounded: handed back at unit length (as Qdrant hands back cosine vectors), so cosines
+    // computed from them (score parts, recommendations) agree with the scores of a search
+    const n = this.norms[slot];
+    if (this.precision === "f16" && n > 0) for (let i = 0; i < vector.length; i++) vector[i] /= n;
+    return { id, vector, payload: this.payloads[slot] as VectorPayload };
   }
 
   count(predicate: PayloadPredicate | null): number {
@@ -259,12 +275,7 @@ export class UsearchCollection {
   /** Exact cosine of the query with a slot's vector; 0 when either is all zeros. */
   private cosine(query: Float32Array, qNorm: number, slot: number): number {
     if (!(qNorm > 0 && this.norms[slot] > 0)) return 0;
-    const d = this.dimension;
-    const v = this.vectors;
-    const o = slot * d;
-    let dot = 0;
-    for (let i = 0; i < d; i++) dot += query[i] * v[o + i];
-    return dot / (qNorm * this.norms[slot]);
+    return this.vectors.dot(query, slot) / (qNorm * this.norms[slot]);
   }
 
   private hit(slot: number, score: number): VectorHit {
@@ -286,13 +297,5 @@ export class UsearchCollection {
     if (seen === 0) return 1;
     // one sampled pass stands for `step` points; never trust a zero (the filter may pass a few)
     return Math.max(passed, 0.5) / seen;
-  }
-
-  private ensureCapacity(slots: number): void {
-    const needed = slots * this.dimension;
-    if (needed <= this.vectors.length) return;
-    const grown = new Float32Array(Math.max(needed, this.vectors.length * 2));
-    grown.set(this.vectors);
-    this.vectors = grown;
   }
 }

@@ -14,12 +14,14 @@
  * folder is loaded when it is first used (the generation being built), so an old generation left on
  * disk costs no memory.
  *
- * Layout: <dir>/aliases.json, <dir>/<collection>/{CURRENT, gen-N/{hnsw.usearch, vectors.f32,
- * points.json}, wal-N.log}.
+ * Layout: <dir>/aliases.json, <dir>/<collection>/{CURRENT, gen-N/{hnsw.usearch, vectors.f32 or
+ * vectors.f16, points.json}, wal-N.log}.
  *
  * The graph's quantization (f32, f16 or i8; see usearch-collection.ts) is an option of `open`; a
  * snapshot records the one it was saved with, and a collection saved with another is given a new
- * graph built from its stored vectors when it is loaded.
+ * graph built from its stored vectors when it is loaded. So is the precision of the vectors kept for
+ * exact ranking (f32 or f16, vector-rows.ts): a generation saved with the other one is converted as it
+ * is read, a few vectors at a time, and written in the new precision at the next snapshot.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
@@ -42,8 +44,9 @@ import { groupKeyOf } from "../../ports/vector-index.port.ts";
 import { cosine } from "../../encoding/normalise.ts";
 import { averageQuery, bestScore } from "../../encoding/scores.ts";
 import { compileFilter } from "./payload-filter.ts";
-import type { Quantization } from "../../config/config.ts";
+import type { Quantization, VectorPrecision } from "../../config/config.ts";
 import { newHnsw, UsearchCollection } from "./usearch-collection.ts";
+import { fromF16Bits, toF16Bits, type RowData } from "./vector-rows.ts";
 
 /** Log operations between snapshots. */
 const SNAPSHOT_EVERY = 20_000;
@@ -53,6 +56,8 @@ export interface EmbeddedIndexOptions {
   /** The folder holding the collections. */
   readonly dir: string;
   readonly quantization?: Quantization;
+  /** Precision of the vectors kept for exact ranking (default f32). */
+  readonly precision?: VectorPrecision;
 }
 
 interface Stored {
@@ -115,6 +120,45 @@ function fromBase64(s: string): Float32Array {
   return out;
 }
 
+/**
+ * A generation's vectors in the precision asked for: read straight into the rows (no second copy of
+ * every vector while opening), or converted from the other precision a few thousand vectors at a time.
+ */
+function readVectors(genDir: string, saved: VectorPrecision, wanted: VectorPrecision, dimension: number): RowData {
+  const file = path.join(genDir, `vectors.${saved}`);
+  const byteLength = statSync(file).size;
+  const savedBytes = saved === "f32" ? 4 : 2;
+  const values = byteLength / savedBytes;
+  const capacity = Math.max(values, dimension * 64);
+  const fd = openSync(file, "r");
+  const readAt = (into: Uint8Array, position: number) => {
+    for (let done = 0; done < into.byteLength; ) {
+      const n = readSync(fd, into, done, into.byteLength - done, position + done);
+      if (n === 0) throw new Error(`${file} ends early.`);
+      done += n;
+    }
+  };
+  try {
+    if (saved === wanted) {
+      const rows = wanted === "f32" ? new Float32Array(capacity) : new Uint16Array(capacity);
+      readAt(new Uint8Array(rows.buffer, 0, byteLength), 0);
+      return rows;
+    }
+    const rows = wanted === "f32" ? new Float32Array(capacity) : new Uint16Array(capacity);
+    const chunkValues = dimension * 4096;
+    const chunk = new Uint8Array(chunkValues * savedBytes);
+    for (let start = 0; start < values; start += chunkValues) {
+      const n = Math.min(chunkValues, values - start);
+      readAt(chunk.subarray(0, n * savedBytes), start * savedBytes);
+      if (saved === "f32") rows.set(toF16Bits(new Float32Array(chunk.buffer, 0, n)), start);
+      else rows.set(fromF16Bits(new Uint16Array(chunk.buffer, 0, n)), start);
+    }
+    return rows;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The hits, each with a copy of its stored vector when asked for. */
 function withVectors(c: UsearchCollection, hits: VectorHit[], wanted: boolean | undefined): VectorHit[] {
   return wanted ? hits.map((h) => ({ ...h, vector: (c.get(h.id) as VectorPoint).vector })) : hits;
@@ -131,11 +175,12 @@ export class UsearchVectorIndex implements VectorIndex {
   private constructor(
     private readonly dir: string,
     private readonly quantization: Quantization,
+    private readonly precision: VectorPrecision,
   ) {}
 
   /** Opens (or creates) the index folder and loads the collections aliases point at; graphs quantized as asked (default f32). */
   static async open(options: EmbeddedIndexOptions): Promise<UsearchVectorIndex> {
-    const index = new UsearchVectorIndex(options.dir, options.quantization ?? "f32");
+    const index = new UsearchVectorIndex(options.dir, options.quantization ?? "f32", options.precision ?? "f32");
     mkdirSync(options.dir, { recursive: true });
     const aliasFile = path.join(options.dir, "aliases.json");
     if (existsSync(aliasFile)) index.aliases = new Map(Object.entries(JSON.parse(readFileSync(aliasFile, "utf8")) as Record<string, string>));
@@ -157,7 +202,7 @@ export class UsearchVectorIndex implements VectorIndex {
     }
     const folder = path.join(this.dir, name);
     mkdirSync(folder, { recursive: true });
-    const stored: Stored = { collection: new UsearchCollection(dimension, this.quantization), metadata, generation: 0, log: null as unknown as FileHandle, logged: 0, lock: Promise.resolve() };
+    const stored: Stored = { collection: new UsearchCollection(dimension, this.quantization, undefined, undefined, this.precision), metadata, generation: 0, log: null as unknown as FileHandle, logged: 0, lock: Promise.resolve() };
     this.writeSnapshot(name, stored, 0);
     stored.log = await open(path.join(folder, wal(0)), "a");
     this.collections.set(name, stored);
@@ -370,8 +415,8 @@ export class UsearchVectorIndex implements VectorIndex {
     mkdirSync(tmp, { recursive: true });
     c.hnsw.save(path.join(tmp, "hnsw.usearch"));
     const m = c.matrix;
-    writeDurably(path.join(tmp, "vectors.f32"), new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
-    writeDurably(path.join(tmp, "points.json"), JSON.stringify({ dimension: c.dimension, quantization: c.quantization, metadata: stored.metadata, ids: c.ids, payloads: c.payloads }));
+    writeDurably(path.join(tmp, `vectors.${c.precision}`), new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
+    writeDurably(path.join(tmp, "points.json"), JSON.stringify({ dimension: c.dimension, quantization: c.quantization, precision: c.precision, metadata: stored.metadata, ids: c.ids, payloads: c.payloads }));
     fsyncDir(tmp);
     rmSync(path.join(folder, gen(n)), { recursive: true, force: true });
     renameSync(tmp, path.join(folder, gen(n)));
@@ -390,24 +435,17 @@ export class UsearchVectorIndex implements VectorIndex {
       dimension: number;
       /** Absent in snapshots written before graphs could be quantized: f32. */
       quantization?: Quantization;
+      /** Absent in snapshots written before f16 vectors: f32. */
+      precision?: VectorPrecision;
       metadata?: Record<string, unknown>;
       ids: (string | null)[];
       payloads: (VectorPayload | null)[];
     };
-    const vectorFile = path.join(genDir, "vectors.f32");
-    const byteLength = statSync(vectorFile).size;
-    const vectors = new Float32Array(Math.max(byteLength / 4, meta.dimension * 64));
-    // read straight into the matrix: no second copy of every vector while opening
-    const fd = openSync(vectorFile, "r");
-    try {
-      for (let done = 0; done < byteLength; ) done += readSync(fd, new Uint8Array(vectors.buffer, done, byteLength - done), 0, byteLength - done, done);
-    } finally {
-      closeSync(fd);
-    }
+    const vectors = readVectors(genDir, meta.precision ?? "f32", this.precision, meta.dimension);
     const sameGraph = (meta.quantization ?? "f32") === this.quantization;
     const hnsw = newHnsw(meta.dimension, this.quantization);
     if (sameGraph && meta.ids.some((id) => id !== null)) hnsw.load(path.join(genDir, "hnsw.usearch"));
-    const collection = new UsearchCollection(meta.dimension, this.quantization, hnsw, vectors);
+    const collection = new UsearchCollection(meta.dimension, this.quantization, hnsw, vectors, this.precision);
     meta.ids.forEach((id, slot) => collection.restoreSlot(slot, id, meta.payloads[slot]));
     // saved with another quantization: the graph is built again from the vectors (saved so at the next snapshot)
     if (!sameGraph) collection.rebuildGraph();

@@ -22,6 +22,11 @@ export interface DatabaseOptions {
   readonly embeddedDir: string;
   /** Called once per SQL statement sent to the database. */
   readonly onQuery?: (sql: string) => void;
+  /**
+   * The embedded store's shared_buffers in MB (PostgreSQL's page cache inside PGlite's WASM memory,
+   * which never shrinks; default: PostgreSQL's 128). Its files are read through the OS page cache anyway.
+   */
+  readonly sharedBuffersMb?: number;
 }
 
 export interface Database {
@@ -123,7 +128,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   try {
     // unaccent backs text search and the accent-insensitive sort keys (migration 20261201030000)
-    const db = await PGlite.create({ dataDir: inMemory ? options.embeddedDir : path.join(options.embeddedDir, "pgdata"), extensions: { unaccent } });
+    const db = await PGlite.create({
+      dataDir: inMemory ? options.embeddedDir : path.join(options.embeddedDir, "pgdata"),
+      extensions: { unaccent },
+      ...(options.sharedBuffersMb ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${options.sharedBuffersMb}MB`] } : {}),
+    });
     const migrations = await migrate({
       exec: async (sql) => void (await db.exec(sql)),
       query: async (sql, params) => (await db.query(sql, params)).rows as never[],
