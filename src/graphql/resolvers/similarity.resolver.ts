@@ -248,7 +248,7 @@ export class SimilarityResolver {
     };
     // the service re-sorts the index's hits by its own scores: every page is cut from all the top ranks
     const request = rankedRequest("recommendations", { ...examples, filter: args.filter, weights: args.weights }, args, false);
-    const result = await this.similarity.recommend({ ...examples, k: request.k, filter: toArtworkFilter(args.filter, "filter"), weights: toWeights(args.weights) });
+    const result = await this.similarity.recommend({ ...examples, k: request.k, filter: toArtworkFilter(args.filter, "filter"), weights: toWeights(args.weights), budget: ctx.budget });
     return toConnection(result, request, ctx);
   }
 
