@@ -108,7 +108,7 @@ export interface App {
   readonly imageWorker: ImageIngestWorker | null;
   readonly server: Server;
   readonly health: () => Promise<HealthReport>;
-  /** Settles when the row cache has read every work's rows (at once when warming is off). */
+  /** Starts the row cache's warm-up (if the server has not yet) and settles when it has read every work's rows (at once when warming is off). */
   readonly rowsWarmed: Promise<void>;
   /** Listens on config.port (0 = any free port); resolves to the base URL. */
   listen(): Promise<string>;
@@ -307,24 +307,31 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let imageWorker: ImageIngestWorker | null = null;
   if (config.worker.inProcess) {
     worker = core.createWorker(progressLogger(core.queue, log));
-    worker.start();
     if (config.imageIngest.enabled) {
       // a stored image queues its work for re-embedding: wake the embedding runner at once
       imageWorker = core.createImageWorker((outcome) => outcome === "READY" && worker?.nudge());
-      imageWorker.start();
     }
   }
-  // the embedded store is read on the API's own thread (~2 ms a statement): remember every work's rows
+  // the embedded store is read on the API's own thread (~2 ms a statement): remember every work's rows.
+  // Started when asked for or once the server listens, so the first answer does not wait behind it
   const warming = new AbortController();
-  const warmed =
-    config.rowCache.warm && core.rowCache
-      ? (async (cache) => {
-          const t0 = Date.now();
-          const works = await cache.warm({ signal: warming.signal });
-          log.info({ works, ms: Date.now() - t0 }, "work rows remembered (VITRINE_ROW_CACHE_WARM=0 skips this)");
-        })(core.rowCache).catch((e: unknown) => log.warn({ err: e }, "remembering work rows stopped"))
-      : Promise.resolve();
-  clock.lap("workers and row cache started");
+  let warmed: Promise<void> | null = null;
+  const warmRows = () =>
+    (warmed ??=
+      config.rowCache.warm && core.rowCache
+        ? (async (cache) => {
+            const t0 = Date.now();
+            const works = await cache.warm({ signal: warming.signal });
+            log.info({ works, ms: Date.now() - t0 }, "work rows remembered (VITRINE_ROW_CACHE_WARM=0 skips this)");
+          })(core.rowCache).catch((e: unknown) => log.warn({ err: e }, "remembering work rows stopped"))
+        : Promise.resolve());
+  /** The work that runs beside the API (embedding, image fetching, row warm-up), started once it listens. */
+  const startBackground = () => {
+    if (stopping) return;
+    worker?.start();
+    imageWorker?.start();
+    void warmRows();
+  };
   const schema = buildVitrineSchema(resolvers);
   clock.lap("schema build");
   const costs = createCostEstimator(schema);
@@ -382,13 +389,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     imageWorker,
     server,
     health,
-    rowsWarmed: warmed,
+    get rowsWarmed() {
+      return warmRows();
+    },
     listen: () =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(config.port, config.host, () => {
           const { port } = server.address() as AddressInfo;
           const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+          // the embedding runner, the image fetcher and the row warm-up start after the first answer can be given
+          setImmediate(startBackground);
           resolve(`http://${host}:${port}`);
         });
       }),

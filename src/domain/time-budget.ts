@@ -1,20 +1,48 @@
 /**
- * How long one request's heavy work may take (rankings with diversity, re-weighting, grouping), all its
- * operations together: a deadline on `performance.now()`'s clock. Work that finds it spent stops with
- * QUERY_TOO_EXPENSIVE instead of holding the server.
+ * One request's share of the heavy work (rankings with diversity, re-weighting, grouping; every
+ * call to the vector index), all its operations and aliases together:
+ * - a deadline on `performance.now()`'s clock: work that finds it spent stops with
+ *   QUERY_TOO_EXPENSIVE instead of holding the server;
+ * - turns at the vector index: at most INDEX_CALLS_AT_ONCE of the request's index calls at a time, so
+ *   a request with 200 aliases queues behind itself, not in front of every other client (the index
+ *   answers calls in the order they come, on one thread). A call that had to wait for its turn and
+ *   gets it after the deadline fails instead of running.
  */
+import pLimit from "p-limit";
 import { QueryTooExpensiveError } from "./errors.ts";
+
+/** One request's index calls in flight at once. */
+export const INDEX_CALLS_AT_ONCE = 2;
 
 export interface TimeBudget {
   /** `performance.now()` at which the budget is spent. */
   readonly deadline: number;
   /** The whole budget, in ms (for the message). */
   readonly limitMs: number;
+  /** Runs one index call of the request in its turn (see the header). */
+  turn<T>(call: () => Promise<T>): Promise<T>;
 }
 
 /** A budget of `limitMs` from now. */
 export function timeBudget(limitMs: number): TimeBudget {
-  return { deadline: performance.now() + limitMs, limitMs };
+  const turns = pLimit(INDEX_CALLS_AT_ONCE);
+  const budget: TimeBudget = {
+    deadline: performance.now() + limitMs,
+    limitMs,
+    turn(call) {
+      const waits = turns.activeCount >= turns.concurrency;
+      return turns(() => {
+        if (waits) checkTimeBudget(budget);
+        return call();
+      });
+    },
+  };
+  return budget;
+}
+
+/** Runs an index call in the request's turn (without a budget: at once). */
+export function inTurn<T>(budget: TimeBudget | undefined, call: () => Promise<T>): Promise<T> {
+  return budget ? budget.turn(call) : call();
 }
 
 /** Throws QUERY_TOO_EXPENSIVE when the budget is spent. */

@@ -11,7 +11,7 @@ import type { Artwork } from "../domain/artwork.ts";
 import { InvalidInputError, NotFoundError, isDomainError } from "../domain/errors.ts";
 import { resolveRegion } from "../domain/image-region.ts";
 import { reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
-import { checkTimeBudget, type TimeBudget } from "../domain/time-budget.ts";
+import { checkTimeBudget, inTurn, type TimeBudget } from "../domain/time-budget.ts";
 import { mmrPicks } from "../encoding/mmr.ts";
 import { averageQuery, bestScoreParts, cosineParts, weightedCosineParts } from "../encoding/scores.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
@@ -80,6 +80,8 @@ export interface RecommendOptions {
   readonly k: number;
   readonly filter?: ArtworkFilter;
   readonly weights?: SimilarityWeightsInput | null;
+  /** The request's share of heavy work (its turns at the index, its deadline). */
+  readonly budget?: TimeBudget;
 }
 
 /** Where readers find the live generation (VectorIndexService). */
@@ -153,7 +155,7 @@ export class SimilarityService {
       // work and its neighbours in one call (null: not indexed yet, embedded below); the hits' vectors
       // only when parts or MMR need them
       const vectors = plan.explain || plan.diversity > 0;
-      const near = await plan.generation.searchNear({ id: artworkId, k: plan.wide, filter: plan.filter, withVectors: vectors });
+      const near = await inTurn(plan.budget, () => plan.generation.searchNear({ id: artworkId, k: plan.wide, filter: plan.filter, withVectors: vectors }));
       if (near) {
         // the index may still hold the vector of a work deleted a moment ago: the work and its hits
         // are checked against the catalogue in one read
@@ -161,7 +163,7 @@ export class SimilarityService {
         return vectors ? this.finish(this.scorer(near.vector, null), withStoredVectors(hits), options.k, plan) : this.asFound(hits, options.k);
       }
     }
-    const [vector] = await this.vectorsOf([artworkId], "id");
+    const [vector] = await this.vectorsOf([artworkId], "id", plan.budget);
     if (options.weights && !options.groupByArtist) return this.rankReweighted(vector, options, artworkId, plan);
     return this.rank(this.weighted(vector, options.weights), this.scorer(vector, options.weights), options, [artworkId], plan);
   }
@@ -179,8 +181,8 @@ export class SimilarityService {
     const around = Math.min(Math.max(STORED_NEIGHBOURHOOD, CANDIDATE_FACTOR * options.k), this.limits.maxK * CANDIDATE_FACTOR);
     const common = { filter: plan.filter, excludeIds: [artworkId], withVectors: true };
     const [own, near] = await Promise.all([
-      plan.generation.search({ vector: query, k: plan.wide, ...common }),
-      plan.generation.search({ vector: stored, k: around, ...common }),
+      inTurn(plan.budget, () => plan.generation.search({ vector: query, k: plan.wide, ...common })),
+      inTurn(plan.budget, () => plan.generation.search({ vector: stored, k: around, ...common })),
     ]);
     const points = withStoredVectors(await this.dropDeleted([...new Map([...own, ...near].map((h) => [h.id, h])).values()]));
     const scorer = this.scorer(stored, options.weights);
@@ -216,7 +218,7 @@ export class SimilarityService {
     if (options.positive.length === 0) throw new InvalidInputError("positive", "Give at least one liked work.");
     if (options.positive.length + (options.negative?.length ?? 0) > 50) throw new InvalidInputError("positive", "Give at most 50 liked and disliked works together.");
     // liked and disliked works' vectors in one call to the index
-    const examples = await this.vectorsOf([...options.positive, ...(options.negative ?? [])], (i) => (i < options.positive.length ? `positive.${i}` : `negative.${i - options.positive.length}`));
+    const examples = await this.vectorsOf([...options.positive, ...(options.negative ?? [])], (i) => (i < options.positive.length ? `positive.${i}` : `negative.${i - options.positive.length}`), options.budget);
     const positives = examples.slice(0, options.positive.length).map((v) => this.weighted(v, options.weights));
     const negatives = examples.slice(options.positive.length).map((v) => this.weighted(v, options.weights));
     const excludeIds = [...options.positive, ...(options.negative ?? []), ...(options.excludeArtworkIds ?? [])];
@@ -225,7 +227,7 @@ export class SimilarityService {
       mediumNone: options.excludeMediumCategories,
     });
     const generation = this.target.live();
-    const found = await generation.recommend({ positive: positives, negative: negatives, strategy: options.strategy, k: options.k + DELETED_MARGIN, filter, excludeIds, withVectors: true });
+    const found = await inTurn(options.budget, () => generation.recommend({ positive: positives, negative: negatives, strategy: options.strategy, k: options.k + DELETED_MARGIN, filter, excludeIds, withVectors: true }));
     const hits = (await this.dropDeleted(found)).slice(0, options.k);
     const query = options.strategy === "AVERAGE_VECTOR" ? averageQuery(positives, negatives) : null;
     const { layout, versionKey } = generation;
@@ -274,9 +276,11 @@ export class SimilarityService {
     const { generation, filter, wide, diversity, explain } = planned ?? (await this.plan(options));
     checkTimeBudget(options.budget);
     // hits come with their vectors: the score parts (and MMR) need them
-    const hits = options.groupByArtist
-      ? (await generation.searchGroups({ vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
-      : await generation.search({ vector: query, k: wide, filter, excludeIds, withVectors: true });
+    const hits = await inTurn(options.budget, async () =>
+      options.groupByArtist
+        ? (await generation.searchGroups({ vector: query, k: wide, groupSize: 1, filter, excludeIds, withVectors: true })).flatMap((g) => g.hits)
+        : await generation.search({ vector: query, k: wide, filter, excludeIds, withVectors: true }),
+    );
     return this.finish(scorer, withStoredVectors(await this.dropDeleted(hits)), options.k, { diversity, explain, picks: options.picks ?? options.k, budget: options.budget });
   }
 
@@ -332,10 +336,10 @@ export class SimilarityService {
    * spot, so every catalogue work can be a query. Unknown ids are NOT_FOUND naming `field` (or the
    * field of the id's position).
    */
-  private async vectorsOf(ids: readonly string[], field: string | ((position: number) => string)): Promise<Float32Array[]> {
+  private async vectorsOf(ids: readonly string[], field: string | ((position: number) => string), budget?: TimeBudget): Promise<Float32Array[]> {
     if (ids.length === 0) return [];
     // the catalogue decides what exists: a deleted work's vector may linger in the index for a moment
-    const [points] = await Promise.all([this.target.live().get(ids), this.requireWorks(ids, typeof field === "string" ? () => field : field)]);
+    const [points] = await Promise.all([inTurn(budget, () => this.target.live().get(ids)), this.requireWorks(ids, typeof field === "string" ? () => field : field)]);
     const found = new Map(points.map((p) => [p.id, p.vector]));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {

@@ -350,7 +350,8 @@ describe.each(STORE_KINDS)("bad input gets a coded client error (%s store)", (ki
       { name: "two operations and no operationName", send: () => t.gql(`query A { __typename } query B { __typename }`), status: 400, code: "OPERATION_RESOLUTION_FAILURE" },
       // page sizes and numbers
       { name: "first: 101, one past the page cap", send: () => t.gql(`{ artworks(first: 101) { totalCount } }`), code: "BAD_USER_INPUT", field: "first", message: /100/ },
-      { name: "first: 1000000 (refused by its cost before it runs)", send: () => t.gql(`{ artworks(first: 1000000) { totalCount } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /cost/ },
+      { name: "first: 1000000 (the page cap named, not a cost)", send: () => t.gql(`{ artworks(first: 1000000) { totalCount } }`), code: "BAD_USER_INPUT", field: "first", message: /100/ },
+      { name: "similarArtworks first: 1000000 with diversity", send: () => t.gql(`query($id: ID!) { similarArtworks(id: $id, first: 1000000, diversity: 0.9) { embeddingVersion } }`, { id: work }), code: "BAD_USER_INPUT", field: "first" },
       { name: "first: -1", send: () => t.gql(`{ artworks(first: -1) { totalCount } }`), code: "BAD_USER_INPUT", field: "first" },
       { name: "first: 2^31 as a literal (not an Int)", send: () => t.gql(`{ artworks(first: 2147483648) { totalCount } }`), status: 400, code: "GRAPHQL_VALIDATION_FAILED" },
       { name: "first: 1e12 through a variable", send: () => t.gql(`query($n: Int) { artworks(first: $n) { totalCount } }`, { n: 1e12 }), status: 400, code: "BAD_USER_INPUT" },

@@ -1,6 +1,7 @@
 /** `duplicateCandidates` for curators (admin only; logic in DuplicatesService). */
 import { Max, Min } from "class-validator";
 import { Args, ArgsType, Authorized, Field, Float, Int, Query, Resolver } from "type-graphql";
+import { pageForCost } from "../types/page.args.ts";
 import { DUPLICATE_LIMITS, type DuplicatesService } from "../../services/duplicates.service.ts";
 import { DuplicateKind, DuplicatePairConnection, type DuplicateMatch } from "../types/duplicates.types.ts";
 
@@ -33,7 +34,7 @@ export class DuplicatesResolver {
   @Authorized("ADMIN")
   @Query(() => DuplicatePairConnection, {
     description: `Pairs of works that may be duplicates, each with both records, a score and the fields that differ. Looks at each work's ${DUPLICATE_LIMITS.neighbours} nearest neighbours in the vector index, and at up to ${DUPLICATE_LIMITS.scanPerPage} works per page. Needs an admin key.`,
-    complexity: ({ args, childComplexity }) => 100 + (args.first ?? DUPLICATE_LIMITS.defaultPage) * Math.max(childComplexity, 1),
+    complexity: ({ args, childComplexity }) => 100 + pageForCost(args.first, DUPLICATE_LIMITS.defaultPage, DUPLICATE_LIMITS.maxPage) * Math.max(childComplexity, 1),
   })
   async duplicateCandidates(@Args() args: DuplicateCandidatesArgs): Promise<DuplicatePairConnection> {
     const page = await this.duplicates.candidates(args);

@@ -1,6 +1,7 @@
 /** Provenance research queries: `provenanceGap` and `similarProvenance` (logic in ProvenanceResearchService). */
 import { Max, Min } from "class-validator";
 import { Args, ArgsType, Field, ID, Int, Query, Resolver } from "type-graphql";
+import { pageForCost } from "../types/page.args.ts";
 import { PROVENANCE_LIMITS, type ProvenanceResearchService } from "../../services/provenance-research.service.ts";
 import { expectId } from "../relay.ts";
 import { ProvenanceGapConnection, SharedProvenanceWork } from "../types/provenance-research.types.ts";
@@ -40,7 +41,7 @@ export class ProvenanceResearchResolver {
   @Query(() => ProvenanceGapConnection, {
     description:
       "Works whose ownership between `from` and `to` (default 1933–1945) is unknown or undocumented, with the missing years and the entries on either side. Looks at up to 5,000 works per page.",
-    complexity: ({ args, childComplexity }) => 50 + (args.first ?? PROVENANCE_LIMITS.defaultPage) * Math.max(childComplexity, 1),
+    complexity: ({ args, childComplexity }) => 50 + pageForCost(args.first, PROVENANCE_LIMITS.defaultPage, PROVENANCE_LIMITS.maxPage) * Math.max(childComplexity, 1),
   })
   async provenanceGap(@Args() args: ProvenanceGapArgs): Promise<ProvenanceGapConnection> {
     const page = await this.research.gaps(args);
@@ -52,7 +53,7 @@ export class ProvenanceResearchResolver {
 
   @Query(() => [SharedProvenanceWork], {
     description: "Works that passed through the same hands as a work (owners matched by normalised name), rarer owners counting more, best first.",
-    complexity: ({ args, childComplexity }) => 10 + (args.first ?? PROVENANCE_LIMITS.defaultSimilar) * Math.max(childComplexity, 1),
+    complexity: ({ args, childComplexity }) => 10 + pageForCost(args.first, PROVENANCE_LIMITS.defaultSimilar, PROVENANCE_LIMITS.maxSimilar) * Math.max(childComplexity, 1),
   })
   async similarProvenance(@Args() args: SimilarProvenanceArgs): Promise<SharedProvenanceWork[]> {
     const works = await this.research.similar(expectId(args.id, "Artwork", "id"), args.first);

@@ -1,6 +1,7 @@
 /** Similar works, search by image, recommendations and pair explanations; delegates to SimilarityService. */
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Info, Int, Query, Resolver } from "type-graphql";
+import { pageForCost } from "../types/page.args.ts";
 import { ArrayMaxSize, Max, Min, ValidateNested } from "class-validator";
 import type { ScoreParts } from "../../encoding/blend.ts";
 import type { SimilarityWeightsInput } from "../../encoding/similarity-weights.ts";
@@ -44,7 +45,7 @@ export const FEATURE_COST = {
 /** The estimate of a similar-works list (graphql-query-complexity's field complexity). */
 function similarCost(base: number) {
   return ({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }): number => {
-    const first = typeof args.first === "number" ? args.first : 10;
+    const first = pageForCost(typeof args.first === "number" ? args.first : null, 10);
     let cost = base + first * Math.max(childComplexity, 1);
     if (args.weights) cost += FEATURE_COST.weights;
     if (args.groupByArtist) cost += FEATURE_COST.groupByArtist;
@@ -235,7 +236,7 @@ export class SimilarityResolver {
 
   @Query(() => SimilarArtworkConnection, {
     description: "Works to recommend from liked and disliked works, steering away from excluded artists, categories or works.",
-    complexity: ({ args, childComplexity }) => 10 + (args.first ?? 10) * Math.max(childComplexity, 1),
+    complexity: ({ args, childComplexity }) => 10 + pageForCost(args.first, 10) * Math.max(childComplexity, 1),
   })
   async recommendations(@Args() args: RecommendationsArgs, @Ctx() ctx: GraphQLContext): Promise<SimilarArtworkConnection> {
     const examples = {
@@ -248,7 +249,7 @@ export class SimilarityResolver {
     };
     // the service re-sorts the index's hits by its own scores: every page is cut from all the top ranks
     const request = rankedRequest("recommendations", { ...examples, filter: args.filter, weights: args.weights }, args, false);
-    const result = await this.similarity.recommend({ ...examples, k: request.k, filter: toArtworkFilter(args.filter, "filter"), weights: toWeights(args.weights) });
+    const result = await this.similarity.recommend({ ...examples, k: request.k, filter: toArtworkFilter(args.filter, "filter"), weights: toWeights(args.weights), budget: ctx.budget });
     return toConnection(result, request, ctx);
   }
 
