@@ -5,8 +5,8 @@
  *   QUERY_TOO_EXPENSIVE instead of holding the server;
  * - turns at the vector index: at most INDEX_CALLS_AT_ONCE of the request's index calls at a time, so
  *   a request with 200 aliases queues behind itself, not in front of every other client (the index
- *   answers calls in the order they come, on one thread). A call that had to wait for its turn and
- *   gets it after the deadline fails instead of running.
+ *   answers calls in the order they come, on one thread). The heavy rankings check the deadline
+ *   themselves (a plain list is priced by the cost limit and never refused for time).
  */
 import pLimit from "p-limit";
 import { QueryTooExpensiveError } from "./errors.ts";
@@ -26,18 +26,7 @@ export interface TimeBudget {
 /** A budget of `limitMs` from now. */
 export function timeBudget(limitMs: number): TimeBudget {
   const turns = pLimit(INDEX_CALLS_AT_ONCE);
-  const budget: TimeBudget = {
-    deadline: performance.now() + limitMs,
-    limitMs,
-    turn(call) {
-      const waits = turns.activeCount >= turns.concurrency;
-      return turns(() => {
-        if (waits) checkTimeBudget(budget);
-        return call();
-      });
-    },
-  };
-  return budget;
+  return { deadline: performance.now() + limitMs, limitMs, turn: (call) => turns(call) };
 }
 
 /** Runs an index call in the request's turn (without a budget: at once). */

@@ -24,10 +24,10 @@ import type { EmbeddingGeneration } from "./embedding-generation.ts";
 import { atPath, type ArtworkImageService, type ImageInputValue } from "./artwork-image.service.ts";
 
 /** Hits asked for `withVectors`, as points (an index that leaves a vector out breaks the port). */
-function withStoredVectors(hits: readonly VectorHit[]): { id: string; vector: Float32Array }[] {
+function withStoredVectors(hits: readonly VectorHit[], ranked = false): RankedPoint[] {
   return hits.map((h) => {
     if (!h.vector) throw new Error(`The vector index returned hit ${h.id} without its vector.`);
-    return { id: h.id, vector: h.vector };
+    return ranked ? { id: h.id, vector: h.vector, score: h.score } : { id: h.id, vector: h.vector };
   });
 }
 
@@ -160,7 +160,8 @@ export class SimilarityService {
         // the index may still hold the vector of a work deleted a moment ago: the work and its hits
         // are checked against the catalogue in one read
         const hits = await this.dropDeleted(near.hits, artworkId);
-        return vectors ? this.finish(this.scorer(near.vector, null), withStoredVectors(hits), options.k, plan) : this.asFound(hits, options.k);
+        // with parts, the hits keep the index's order: the same ranks (and cursors) as without them
+        return vectors ? this.finish(this.scorer(near.vector, null), withStoredVectors(hits, true), options.k, plan) : this.asFound(hits, options.k);
       }
     }
     const [vector] = await this.vectorsOf([artworkId], "id", plan.budget);
@@ -306,8 +307,11 @@ export class SimilarityService {
       return { artworkId: p.id, score: parts ? parts.total : (p.score ?? scorer(p.vector).total), parts };
     };
     if (how.diversity === 0) {
-      // the index ranked by its cosine; sorted again by the score given (the same without query-time weights)
-      return { hits: points.slice(0, k).map(score).sort((a, b) => b.score - a.score), embeddingVersion: versionKey };
+      // points with scores are ranked already (the index's cosine, or the re-weighted score): their
+      // order stands, so asking for parts never reorders near-ties (f16 rows round the parts' total
+      // and the cosine differently, by ~1e-5). Others are sorted by the score given.
+      const hits = points.slice(0, k).map(score);
+      return { hits: points.every((p) => p.score !== undefined) ? hits : hits.sort((a, b) => b.score - a.score), embeddingVersion: versionKey };
     }
     checkTimeBudget(how.budget);
     const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: p.score ?? scorer(p.vector).total }));

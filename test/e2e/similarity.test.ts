@@ -75,8 +75,8 @@ describe.each(STORE_KINDS)("similarity over HTTP (%s store, demo catalogue)", (k
     const full = await t.gql(SIMILAR, { id: prolific.id, first: 10 });
     expect(order(plain.data.similarArtworks.edges)).toEqual(order(full.data.similarArtworks.edges));
     // the same to the precision of the index's f16 vectors (VITRINE_INDEX_VECTORS): a score from the parts and
-    // the index's cosine round differently, by ~1e-5
-    plain.data.similarArtworks.edges.forEach((e: Edge, i: number) => expect(e.score).toBeCloseTo(full.data.similarArtworks.edges[i].score, 4));
+    // the index's cosine round differently, by up to ~6e-5 (BENCHMARKS.md, memory); the order is the index's either way
+    plain.data.similarArtworks.edges.forEach((e: Edge, i: number) => expect(Math.abs(e.score - full.data.similarArtworks.edges[i].score)).toBeLessThan(2e-4));
     // the parts are computed only when `breakdown` is selected: through a fragment, an alias and @include too
     const asked = await t.gql(
       `query($id: ID!, $why: Boolean!) {

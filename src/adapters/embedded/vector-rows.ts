@@ -11,9 +11,15 @@ import type { VectorPrecision } from "../../config/config.ts";
 export type RowData = Float32Array | Uint16Array;
 
 let table: Float32Array | null = null;
-/** f16 bits → their f32 value, for every bit pattern (built once, 256 KB). */
+/**
+ * f16 bits → their f32 value, for every bit pattern (built once, 256 KB). Negative zero (a tiny negative
+ * value rounded away) reads as 0, as an f32 vector would have held it.
+ */
 function f16Table(): Float32Array {
-  if (!table) table = Float32Array.from(new Float16Array(Uint16Array.from({ length: 65_536 }, (_, i) => i).buffer));
+  if (!table) {
+    table = Float32Array.from(new Float16Array(Uint16Array.from({ length: 65_536 }, (_, i) => i).buffer));
+    table[0x8000] = 0;
+  }
   return table;
 }
 
