@@ -153,6 +153,9 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** How long after listening the background work starts when no request came first (see listen). */
+const BACKGROUND_DELAY_MS = 1000;
+
 /** Opens the catalogue store (migrating it), the vector index and the image model. */
 export async function openCore(config: Config, options: AppOptions = {}): Promise<Core> {
   const log = options.log ?? createLogger(config);
@@ -326,8 +329,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })(core.rowCache).catch((e: unknown) => log.warn({ err: e }, "remembering work rows stopped"))
         : Promise.resolve());
   /** The work that runs beside the API (embedding, image fetching, row warm-up), started once it listens. */
+  let backgroundStarted = false;
   const startBackground = () => {
-    if (stopping) return;
+    if (stopping || backgroundStarted) return;
+    backgroundStarted = true;
     worker?.start();
     imageWorker?.start();
     void warmRows();
@@ -398,8 +403,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server.listen(config.port, config.host, () => {
           const { port } = server.address() as AddressInfo;
           const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-          // the embedding runner, the image fetcher and the row warm-up start after the first answer can be given
-          setImmediate(startBackground);
+          // the embedding runner, the image fetcher and the row warm-up share this thread (PGlite runs on
+          // it): they start once the first request is answered, or a second after listening, so a
+          // restarted server answers its first client without waiting behind them (BENCHMARKS.md, startup)
+          server.once("request", (_req, res) => res.once("close", startBackground));
+          setTimeout(startBackground, BACKGROUND_DELAY_MS).unref();
           resolve(`http://${host}:${port}`);
         });
       }),
