@@ -13,7 +13,7 @@ import { resolveRegion } from "../domain/image-region.ts";
 import { reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
 import { checkTimeBudget, inTurn, type TimeBudget } from "../domain/time-budget.ts";
 import { mmrPicks } from "../encoding/mmr.ts";
-import { averageQuery, bestScoreParts, cosineParts, weightedCosineParts } from "../encoding/scores.ts";
+import { averageQuery, bestScoreParts, cosineParts, scaleParts, weightedCosineParts } from "../encoding/scores.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
 import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
 import type { ImageCropper } from "../ports/image-cropper.port.ts";
@@ -303,8 +303,11 @@ export class SimilarityService {
   private async finish(scorer: Scorer, points: readonly RankedPoint[], k: number, how: Pick<Plan, "diversity" | "explain" | "picks" | "budget">): Promise<SimilarResult> {
     const { versionKey } = this.target.live();
     const score = (p: RankedPoint): SimilarHit => {
-      const parts = how.explain ? scorer(p.vector) : null;
-      return { artworkId: p.id, score: parts ? parts.total : (p.score ?? scorer(p.vector).total), parts };
+      if (!how.explain) return { artworkId: p.id, score: p.score ?? scorer(p.vector).total, parts: null };
+      const parts = scorer(p.vector);
+      // a point the index scored keeps that score (the one given without parts); its parts are scaled
+      // to add up to it (f16 rows round the parts' total and the cosine apart by ≤ 6e-5)
+      return { artworkId: p.id, score: p.score ?? parts.total, parts: p.score === undefined || !(Math.abs(parts.total) > 1e-9) ? parts : scaleParts(parts, p.score / parts.total) };
     };
     if (how.diversity === 0) {
       // points with scores are ranked already (the index's cosine, or the re-weighted score): their

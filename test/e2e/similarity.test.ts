@@ -191,7 +191,8 @@ describe.each(STORE_KINDS)("similarity over HTTP (%s store, demo catalogue)", (k
     const other: Edge = (await t.gql(SIMILAR, { id: prolific.id, first: 1 })).data.similarArtworks.edges[0];
     const r = await t.gql(`query($a: ID!, $b: ID!) { explainSimilarity(a: $a, b: $b) { ${BREAKDOWN} } }`, { a: prolific.id, b: other.node.id });
     expect(r.errors).toBeUndefined();
-    expect(r.data.explainSimilarity.score).toBeCloseTo(other.score, 5);
+    // the list's score is the index's cosine over its f16 rows, the pair's the weighted cosine: ≤ 6e-5 apart
+    expect(r.data.explainSimilarity.score).toBeCloseTo(other.score, 3);
     const self = await t.gql(`query($a: ID!) { explainSimilarity(a: $a, b: $a) { score } }`, { a: prolific.id });
     expect(self.data.explainSimilarity.score).toBeCloseTo(1, 5);
   });
@@ -227,7 +228,13 @@ describe.each(STORE_KINDS)("similarity over HTTP (%s store, demo catalogue)", (k
     expectPartsAddUp(edges);
     await t.drain();
     const indexed = await t.gql(SIMILAR, { id, first: 10 });
-    expect(indexed.data.similarArtworks.edges.map((e: Edge) => e.node.id)).toEqual(edges.map((e) => e.node.id));
+    // the same ranking: the stored vector is the fresh one rounded to the index's f16 rows, so only works
+    // whose scores tie within that rounding (≤ 2e-4) may trade places
+    const after: Edge[] = indexed.data.similarArtworks.edges;
+    expect(after).toHaveLength(10);
+    after.forEach((e, i) => expect(Math.abs(e.score - edges[i].score)).toBeLessThan(2e-4));
+    // (a near-tie at the tenth place may bring in the eleventh)
+    expect(after.filter((e) => edges.some((x) => x.node.id === e.node.id)).length).toBeGreaterThanOrEqual(9);
   });
 
   it("should serve repeated similar-work lists from remembered rows, and show an edit at once", async () => {
