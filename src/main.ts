@@ -153,6 +153,12 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** Ends a start-up phase on the clock, then tells `onOpened` (the memory benchmark) that its part is open. */
+async function partOpened(clock: PhaseClock, options: AppOptions, phase: string, part: OpenedPart): Promise<void> {
+  clock.lap(phase);
+  await options.onOpened?.(part);
+}
+
 /** How long after listening the background work starts when no request came first (see listen). */
 const BACKGROUND_DELAY_MS = 1000;
 
@@ -171,9 +177,8 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
       options.onQuery?.(sql);
     },
   });
-  clock.lap("catalogue store open and migrated");
+  await partOpened(clock, options, "catalogue store open and migrated", "catalogue store");
   if (db.migrations.applied.length) log.info({ applied: db.migrations.applied, store: db.kind }, "migrations applied");
-  await options.onOpened?.("catalogue store");
 
   // a shared PostgreSQL store: announce each write to the other processes and listen to theirs
   const shared = db.kind === "postgresql" && config.databaseUrl !== undefined;
@@ -210,16 +215,14 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
       log.warn({ model: config.model.path }, `similarity uses catalogue metadata only: ${modelProblem}`);
     }
   }
-  clock.lap("image model");
-  await options.onOpened?.("image model");
+  await partOpened(clock, options, "image model", "image model");
   const embedder = new ArtworkEmbedder(new MetadataEncoderV1(), encoder, blobs, DEFAULT_SIMILARITY_WEIGHTS, log);
 
   // the Qdrant client is loaded only when Qdrant is configured
   const index: VectorIndex = config.qdrant
     ? new (await import("./adapters/qdrant/qdrant-vector-index.ts")).QdrantVectorIndex(config.qdrant)
     : await ThreadedVectorIndex.open({ dir: path.join(config.dataDir, "vectors"), ...config.embeddedIndex });
-  await options.onOpened?.("vector index");
-  clock.lap("vector index open");
+  await partOpened(clock, options, "vector index open", "vector index");
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
   const similarity = new SimilarityService(indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 });
@@ -342,8 +345,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const costs = createCostEstimator(schema);
   const apollo = createApollo(schema, config.limits, costs, metrics, log, isConnectionFailure);
   await apollo.start();
-  clock.lap("apollo start");
-  await options.onOpened?.("GraphQL schema");
+  await partOpened(clock, options, "apollo start", "GraphQL schema");
 
   const health = () =>
     checkHealth({
