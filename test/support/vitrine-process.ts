@@ -10,6 +10,8 @@ import path from "node:path";
 import pg from "pg";
 
 const BIN = path.resolve("bin/vitrine.js");
+/** A drill's request that has no answer after this long counts as a hang. */
+const REQUEST_TIMEOUT_MS = 20_000;
 
 export interface VitrineProcess {
   readonly child: ChildProcess;
@@ -78,7 +80,13 @@ export async function startServe(env: Record<string, string>): Promise<ServeProc
     ...p,
     url,
     gql: async (query, variables) => {
-      const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+      // a request left unanswered fails the drill with its query rather than at the test's time-out
+      const res = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       const raw = await res.text();
       let body: unknown = null;
       try {
@@ -88,10 +96,12 @@ export async function startServe(env: Record<string, string>): Promise<ServeProc
       }
       return { status: res.status, body, raw };
     },
-    health: async () => (await fetch(`${url}/health`)).json(),
+    health: async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).json(),
     stop: async () => {
       if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGTERM");
+      const killer = setTimeout(() => p.child.kill("SIGKILL"), 30_000); // the server's own deadline is 20 s
       await p.exited;
+      clearTimeout(killer);
     },
   };
 }

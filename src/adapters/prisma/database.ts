@@ -8,12 +8,13 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapterFactory, SqlQueryable, Transaction } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.ts";
 import { processIsAlive } from "../fs/process-alive.ts";
 import { migrate, type MigrationConnection, type MigrationResult } from "./migrator.ts";
+import { releasingOnFailedEnd } from "./transaction-release.ts";
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; undefined opens the embedded store in `embeddedDir`. */
@@ -38,6 +39,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** How long a query waits for a free pooled connection, or for a new one to open, before it fails. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 type Queryable = Pick<SqlQueryable, "queryRaw" | "executeRaw">;
 
 function countQueries<T extends Queryable>(q: T, onQuery: (sql: string) => void): T {
@@ -48,14 +52,21 @@ function countQueries<T extends Queryable>(q: T, onQuery: (sql: string) => void)
   return q;
 }
 
-/** Wraps a driver adapter factory so each statement (inside transactions too) is reported. */
-function observed<F extends SqlDriverAdapterFactory>(factory: F, onQuery?: (sql: string) => void): F {
-  if (!onQuery) return factory;
+/**
+ * Wraps a driver adapter factory: each statement (inside transactions too) is reported to `onQuery`,
+ * and each transaction passes through `onTransaction`.
+ */
+function observed<F extends SqlDriverAdapterFactory>(factory: F, onQuery?: (sql: string) => void, onTransaction?: (tx: Transaction) => Transaction): F {
+  if (!onQuery && !onTransaction) return factory;
+  const report = <T extends Queryable>(q: T): T => (onQuery ? countQueries(q, onQuery) : q);
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
-    const adapter = countQueries(await connect(), onQuery);
+    const adapter = report(await connect());
     const start = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (...args) => countQueries(await start(...args), onQuery);
+    adapter.startTransaction = async (...args) => {
+      const tx = report(await start(...args));
+      return onTransaction ? onTransaction(tx) : tx;
+    };
     return adapter;
   };
   return factory;
@@ -86,7 +97,8 @@ async function lockFolder(dir: string): Promise<() => Promise<void>> {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    // A request waits at most CONNECT_TIMEOUT_MS for a connection (then SERVICE_UNAVAILABLE), never forever.
+    const pool = new pg.Pool({ connectionString: options.url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection can die (server restart, failover, admin termination). pg emits that on the pool;
     // unhandled, it would crash the process. The pool has already dropped the connection and the next
     // query opens a new one, so there is nothing else to do (queries in flight fail and are reported).
@@ -108,7 +120,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     } finally {
       client.release();
     }
-    const prisma = new PrismaClient({ adapter: observed(new PrismaPg(pool), options.onQuery) });
+    const prisma = new PrismaClient({ adapter: observed(new PrismaPg(pool), options.onQuery, releasingOnFailedEnd) });
     return {
       prisma,
       kind: "postgresql",

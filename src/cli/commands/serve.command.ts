@@ -2,6 +2,9 @@
 import type { Command } from "commander";
 import type { Config } from "../../config/config.ts";
 
+/** How long a graceful shutdown may take before the process exits anyway (orchestrators kill at 30 s). */
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
 export function registerServeCommand(program: Command, getConfig: () => Config): void {
   program
     .command("serve")
@@ -16,6 +19,11 @@ export function registerServeCommand(program: Command, getConfig: () => Config):
       app.log.info({ url: `${url}/graphql`, store: app.db.kind }, `vitrine is listening: open ${url}/graphql`);
       const shutdown = (signal: string) => {
         app.log.info({ signal }, "shutting down");
+        // requests in flight get their answers, but a stop never waits for ever (a connection that never settles)
+        setTimeout(() => {
+          app.log.error({ afterMs: SHUTDOWN_DEADLINE_MS }, "shutdown did not finish in time; exiting");
+          process.exit(1);
+        }, SHUTDOWN_DEADLINE_MS).unref();
         app.stop().then(forget).then(
           () => process.exit(0),
           (e) => {
