@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.spec.ts"],
     pool: "forks",
+    // two files at once on CI's two cores: most files wait on child processes, PostgreSQL or the disk
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     setupFiles: ["test/setup.ts"],
