@@ -72,6 +72,20 @@ describe("row cache (embedded store, demo catalogue)", () => {
     }
   });
 
+  it("remembered rows are the store's rows, field for field, whether warmed or read on demand", async () => {
+    const real = new PrismaCatalogueStore(t.app.db.prisma);
+    const ids = await real.artworkIdsAfter(null, 1000);
+    const expected = await real.artworksByIds(ids);
+    const warmed = new CachedCatalogueStore(real, { maxEntries: 10_000, ttlMs: Infinity });
+    await warmed.warm({ pageSize: 100 });
+    expect(await warmed.artworksByIds(ids)).toEqual(expected);
+    const onDemand = new CachedCatalogueStore(real, { maxEntries: 10_000, ttlMs: Infinity });
+    expect(await onDemand.artworksByIds(ids)).toEqual(expected);
+    expect(await onDemand.artworksByIds(ids)).toEqual(expected); // remembered this time
+    // the demo has works with and without image URLs, with one and with several
+    expect(new Set(expected.map((w) => Math.min(w!.imageUrls.length, 2)))).toEqual(new Set([0, 1, 2]));
+  });
+
   it("remembered credits share one object per artist and still name each work's artists", async () => {
     const real = new PrismaCatalogueStore(t.app.db.prisma);
     const cache = new CachedCatalogueStore(real, { maxEntries: 10_000, ttlMs: Infinity });
