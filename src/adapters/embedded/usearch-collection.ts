@@ -63,6 +63,8 @@ export class UsearchCollection {
   private readonly vectors: VectorRows;
   private readonly norms: number[] = [];
   private readonly slotOf = new Map<string, number>();
+  /** One copy of each string the payloads hold (see compact). */
+  private readonly strings = new Map<string, string>();
   private readonly free: number[] = [];
   /** Ids sorted, for paging; dropped when a point is added or removed. */
   private sortedIds: string[] | null = null;
@@ -117,10 +119,35 @@ export class UsearchCollection {
     return out;
   }
 
+  /**
+   * The payload as one object of one shape whose strings are shared with the other points': a work's
+   * artists, medium, department and the embedding version repeat across thousands of points, and
+   * each point read from a snapshot (or sent from another thread) brings its own copies (~120 bytes
+   * a point at 100,000 works).
+   */
+  private compact(p: VectorPayload): VectorPayload {
+    return {
+      artistKeys: p.artistKeys.map((k) => this.share(k)),
+      mediumCategory: p.mediumCategory === null ? null : this.share(p.mediumCategory),
+      department: p.department === null ? null : this.share(p.department),
+      yearStart: p.yearStart,
+      yearEnd: p.yearEnd,
+      hasImage: p.hasImage,
+      embeddingVersion: this.share(p.embeddingVersion),
+    };
+  }
+
+  private share(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    this.strings.set(value, value);
+    return value;
+  }
+
   /** Restores a slot from a snapshot without touching the graph (it was loaded with them). */
   restoreSlot(slot: number, id: string | null, payload: VectorPayload | null): void {
     this.ids[slot] = id;
-    this.payloads[slot] = payload;
+    this.payloads[slot] = payload && this.compact(payload);
     this.norms[slot] = id === null ? 0 : this.vectors.norm(slot);
     if (id === null) this.free.push(slot);
     else this.slotOf.set(id, slot);
@@ -161,7 +188,7 @@ export class UsearchCollection {
     }
     this.vectors.set(slot, point.vector);
     this.ids[slot] = point.id;
-    this.payloads[slot] = point.payload;
+    this.payloads[slot] = this.compact(point.payload);
     this.norms[slot] = this.vectors.norm(slot);
     return slot;
   }
