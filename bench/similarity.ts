@@ -203,12 +203,17 @@ async function reportOpenMemory(dataDir: string, mode: "index" | "app"): Promise
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** Runs reportOpenMemory (or reportParts) in a fresh process (the data folder must not be open here: PGlite is single-process). */
+/** Runs reportOpenMemory, or serving-memory.mjs (parts), in a fresh process (the data folder must not be open here: PGlite is single-process). */
 function childMemory(dataDir: string, mode: "index" | "app"): OpenMemory;
 function childMemory(dataDir: string, mode: "parts", env?: Record<string, string>): PartsMemory;
 function childMemory(dataDir: string, mode: "index" | "app" | "parts", env: Record<string, string> = {}): OpenMemory | PartsMemory {
-  const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../bin/vitrine.js");
-  const r = spawnSync(process.execPath, [bin, "bench", "similarity", "--rss-of", dataDir, "--rss-mode", mode, "--serve-env", JSON.stringify(env)], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  // parts: the compiled code, as `vitrine serve` runs it (serving-memory.mjs), not through the TypeScript loader
+  const args =
+    mode === "parts"
+      ? [path.join(here, "serving-memory.mjs"), dataDir, JSON.stringify(env)]
+      : [path.resolve(here, "../bin/vitrine.js"), "bench", "similarity", "--rss-of", dataDir, "--rss-mode", mode, "--serve-env", JSON.stringify(env)];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`the memory check (${mode}) failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop() as string) as OpenMemory | PartsMemory;
 }
@@ -230,61 +235,6 @@ interface PartsMemory {
   readonly modelPath: string | null;
 }
 
-/**
- * Child mode: the serving process opened part by part (createApp's `onOpened`), memory read after
- * forced GCs after each: the code, the catalogue store (PGlite), the vector index (its thread: rows,
- * graph, ids and payloads), the GraphQL schema and Apollo, then the row cache reading every work's list
- * rows, then (when a model file is there) the ONNX image model opened on its own, as the server would.
- */
-/** How long the parts reading waits, idle, before its last (settled) reading. */
-const SETTLE_MS = 30_000;
-const SETTLED = `settled: the same process after ${SETTLE_MS / 1000} s with nothing to do`;
-
-async function reportParts(dataDir: string, env: Record<string, string>): Promise<void> {
-  const readings: PartReading[] = [{ part: "Node + vitrine's code (nothing open)", memory: await residentAfterGc() }];
-  const config = benchConfig(dataDir, { VITRINE_ROW_CACHE_WARM: "0", ...env });
-  const app = await createApp(config, {
-    imageEncoder: benchImageEncoder,
-    onBootstrapKey: () => {},
-    onOpened: async (part) => {
-      if (part !== "image model") readings.push({ part, memory: await residentAfterGc() });
-    },
-  });
-  try {
-    if (app.core.rowCache) {
-      await app.core.rowCache.warm();
-      readings.push({ part: `row cache (every work's list rows, VITRINE_ROW_CACHE_ENTRIES=${config.rowCache.maxEntries})`, memory: await residentAfterGc() });
-    }
-    // V8 keeps the heap pages the warm-up's garbage fragmented until its memory reducer runs, when the
-    // process has had nothing to do for a while: what a serving process holds once it has settled
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    readings.push({ part: SETTLED, memory: await residentAfterGc() });
-    const modelPath = existsSync(config.model.path) ? config.model.path : null;
-    if (modelPath) {
-      const encoder = await OnnxImageEncoder.open(modelPath, { threads: config.model.threads, batchSize: config.model.batchSize });
-      readings.push({ part: `image model (ONNX session of ${path.basename(modelPath)})`, memory: await residentAfterGc() });
-      await encoder.close();
-    }
-    const works = await app.core.index.count(app.core.indexService.alias);
-    const dimension = app.core.embedder.layout.dimension;
-    const folder = path.join(dataDir, "vectors", app.core.indexService.collection);
-    const generation = path.join(folder, readFileSync(path.join(folder, "CURRENT"), "utf8").trim());
-    const parts: PartsMemory = {
-      readings,
-      works,
-      dimension,
-      rowBytes: works * dimension * (config.embeddedIndex.precision === "f32" ? 4 : 2),
-      rowPrecision: config.embeddedIndex.precision,
-      graphFileBytes: statSync(path.join(generation, "hnsw.usearch")).size,
-      modelPath,
-    };
-    process.stderr.write(`${partsTable(parts).join("\n")}\n`);
-    process.stdout.write(`${JSON.stringify(parts)}\n`);
-  } finally {
-    await app.stop();
-  }
-}
-
 /** The per-part table of a PartsMemory (markdown rows). */
 function partsTable(p: PartsMemory): string[] {
   const raw = p.works * p.dimension * 4;
@@ -304,7 +254,7 @@ function partsTable(p: PartsMemory): string[] {
   }
   const serving = p.readings.find((r) => r.part.startsWith("row cache")) ?? p.readings.find((r) => r.part === "GraphQL schema");
   if (serving) rows.push(`| **serving, as the row cache is full (everything above but the image model)** | **${mb(serving.memory.rss)}** | | **${(serving.memory.rss / raw).toFixed(2)}** | | |`);
-  const settled = p.readings.find((r) => r.part === SETTLED);
+  const settled = p.readings.find((r) => r.part.startsWith("settled"));
   if (settled) rows.push(`| **serving, settled** | **${mb(settled.memory.rss)}** | | **${(settled.memory.rss / raw).toFixed(2)}** | | |`);
   rows.push("");
   rows.push(`The vector index's growth holds its rows (${p.rowPrecision}: ${mb(p.rowBytes)}), its graph (the saved graph file: ${mb(p.graphFileBytes)}), the ids and payloads and its thread's own V8 heap.`);
@@ -684,7 +634,7 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   if (values["rss-of"]) {
-    if (values["rss-mode"] === "parts") await reportParts(values["rss-of"], JSON.parse(values["serve-env"]) as Record<string, string>);
+    if (values["rss-mode"] === "parts") process.stderr.write(`${partsTable(childMemory(values["rss-of"], "parts", JSON.parse(values["serve-env"]) as Record<string, string>)).join("\n")}\n`);
     else await reportOpenMemory(values["rss-of"], values["rss-mode"] === "app" ? "app" : "index");
     return;
   }
