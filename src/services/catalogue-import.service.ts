@@ -20,7 +20,7 @@ import type { ImageFolder } from "../ports/image-folder.port.ts";
 import type { ImageSource } from "../ports/image-source.port.ts";
 import type { RemoteImporter } from "../ports/remote-importer.port.ts";
 import { csvRows, type CsvMapping } from "./catalogue-csv.reader.ts";
-import { parseCatalogueRow } from "./catalogue-row.parser.ts";
+import { parseCatalogueRow, rowFormatFields } from "./catalogue-row.parser.ts";
 
 export interface ImportProblem {
   /** The row's line in the file (for rows given as a list: its index + 1). */
@@ -285,8 +285,18 @@ export class CatalogueImportService {
       options,
       Math.min(options.batchSize ?? 250, remote.maxRows),
       async (checked) => checked,
-      async (items, reject) => {
-        const result = await remote.importRows(items.map((c) => ({ ...(c.value as object), source: c.record.source })));
+      async (all, reject) => {
+        const items: (typeof all)[number][] = [];
+        for (const c of all) {
+          const imagePath = (c.value as { imagePath?: unknown }).imagePath;
+          if (typeof imagePath === "string" && imagePath.trim()) {
+            const message = `The row names the image file "${imagePath}", which the running server cannot read: stop the server and import with --images DIR, or name the image by imageUrl.`;
+            await reject({ line: c.line, code: "BAD_USER_INPUT", field: "imagePath", message, row: c.raw });
+          } else items.push(c);
+        }
+        if (items.length === 0) return;
+        // only the format's keys: the API refuses a row with any other, the local import ignores them
+        const result = await remote.importRows(items.map((c) => ({ ...(rowFormatFields(c.value) as object), imagePath: undefined, source: c.record.source })));
         created += result.created;
         updated += result.updated;
         unchanged += result.unchanged;

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
+import { buildSchema, type GraphQLInputObjectType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { imageRequestKey, imageRequestHost, safeFileStem } from "../domain/image-request.ts";
-import { parseCatalogueRow } from "./catalogue-row.parser.ts";
+import { parseCatalogueRow, ROW_FORMAT_KEYS, rowFormatFields } from "./catalogue-row.parser.ts";
 
 const base = { sourceId: "s1", title: "A work" };
 
@@ -43,5 +45,30 @@ describe("safeFileStem", () => {
     expect(safeFileStem("local/1")).toBe("local_1");
     expect(safeFileStem("../etc/passwd")).toBe("_._etc_passwd");
     expect(safeFileStem("Zeichnung Nr. 5ä")).toBe("Zeichnung_Nr._5_");
+  });
+});
+
+describe("the row format's keys", () => {
+  const schema = buildSchema(readFileSync("schema.graphql", "utf8"));
+  const fieldsOf = (name: string) => Object.keys((schema.getType(name) as GraphQLInputObjectType).getFields()).sort();
+
+  it("should be the fields of the API's import input types (but imagePath, a file of the importing machine)", () => {
+    expect(ROW_FORMAT_KEYS.row.filter((k) => k !== "imagePath").sort()).toEqual(fieldsOf("ArtworkImportRowInput"));
+    expect([...ROW_FORMAT_KEYS.artists].sort()).toEqual(fieldsOf("ArtworkImportArtistInput"));
+    expect([...ROW_FORMAT_KEYS.provenance].sort()).toEqual(fieldsOf("ProvenanceEventInput"));
+    expect([...ROW_FORMAT_KEYS.dimensionsInches].sort()).toEqual(fieldsOf("DimensionsInchesInput"));
+  });
+
+  it("should leave out every other key, at every level, and parse the same record", () => {
+    const row = {
+      sourceId: "x1",
+      title: "Study",
+      objectType: "extra",
+      artists: [{ name: "A. Painter", ulanId: 5 }],
+      provenance: [{ text: "Gift, 1990", lot: 7 }],
+      dimensionsInches: { height: 10, unit: "in" },
+    };
+    expect(rowFormatFields(row)).toEqual({ sourceId: "x1", title: "Study", artists: [{ name: "A. Painter" }], provenance: [{ text: "Gift, 1990" }], dimensionsInches: { height: 10 } });
+    expect(parseCatalogueRow(rowFormatFields(row))).toEqual(parseCatalogueRow(row));
   });
 });

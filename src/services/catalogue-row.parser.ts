@@ -65,6 +65,40 @@ export function imageRequestOf(row: Record<string, unknown>, imageUrl: string | 
   return candidates.length ? { candidates } : null;
 }
 
+/**
+ * The keys of the row format, at each level: what parseCatalogueRow reads (it ignores any other key, so a
+ * museum export's extra columns import as they are). `imagePath` names a file of the importing machine.
+ * The API's import mutation takes the same rows (ArtworkImportRowInput and its nested inputs have exactly
+ * these fields but `imagePath`; a test compares them with schema.graphql), and GraphQL refuses any key an
+ * input type does not define: rows sent there go through `rowFormatFields` first.
+ */
+export const ROW_FORMAT_KEYS = {
+  row: [
+    "source", "sourceId", "title", "description", "accessionNumber", "dateText", "yearStart", "yearEnd", "medium", "mediumCategory",
+    "classification", "dimensions", "dimensionsInches", "department", "creditLine", "dateAcquired", "physicalLocation", "webUrl",
+    "provenanceText", "provenanceNotes", "license", "imageUrl", "imageUrls", "imageLicense", "iiifService", "artists", "provenance", "imagePath",
+  ],
+  artists: ["name", "citedName", "partyType", "nationality", "birthYear", "deathYear", "birthPlace", "deathPlace", "role", "sourceArtistId"],
+  provenance: ["owner", "place", "dateText", "yearStart", "yearEnd", "method", "text"],
+  dimensionsInches: ["height", "width", "depth", "diameter"],
+} as const;
+
+function pick(value: unknown, keys: readonly string[], nested: (key: string, v: unknown) => unknown = (_, v) => v): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  const out: Json = {};
+  for (const k of keys) if (k in (value as Json)) out[k] = nested(k, (value as Json)[k]);
+  return out;
+}
+
+/** The row with only the format's keys, at every level (what the local import reads; the rest it ignores). */
+export function rowFormatFields(row: unknown): unknown {
+  return pick(row, ROW_FORMAT_KEYS.row, (key, v) => {
+    if (key === "dimensionsInches") return pick(v, ROW_FORMAT_KEYS.dimensionsInches);
+    if ((key === "artists" || key === "provenance") && Array.isArray(v)) return v.map((e) => pick(e, ROW_FORMAT_KEYS[key]));
+    return v;
+  });
+}
+
 export function parseCatalogueRow(raw: unknown, defaultSource = "import"): ImportRecord {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new InvalidInputError("row", "Each line must be a JSON object.");
   const row = raw as Json;

@@ -99,6 +99,25 @@ describe("vitrine import while the server holds the embedded store", () => {
     expect(again.stdout).toContain("created 0, updated 0, unchanged 3, rejected 1");
   }, 180_000);
 
+  it("should import rows with keys the format does not define, as a local import does, and refuse a local image file", async () => {
+    const file = path.join(dir, "extra.jsonl");
+    const rows = [
+      row(10, { objectType: "museum-specific column", artists: [{ name: "Sam Server", ulanId: 500 }], dimensionsInches: { height: 10, unit: "in" }, provenance: [{ text: "Gift, 1990", lot: 7 }] }),
+      row(11, { imagePath: "srv-11.jpg" }),
+    ];
+    await writeFile(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const r = await vitrine(["import", file, "--key", admin], env);
+    expect(r.stdout).toContain("created 1, updated 0, unchanged 0, rejected 1");
+    expect(r.stdout).toMatch(/line 2: BAD_USER_INPUT \(imagePath\): .*cannot read.*--images/);
+    const answer = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ artworks(first: 1, filter: { text: "server 10" }) { edges { node { title dimensions { heightCm } artists { name } provenance { text } } } } }` }),
+    });
+    const { data } = (await answer.json()) as { data: { artworks: { edges: { node: unknown }[] } } };
+    expect(data.artworks.edges[0].node).toEqual({ title: "Through the server 10", dimensions: { heightCm: 25.4 }, artists: [{ name: "Sam Server" }], provenance: [{ text: "Gift, 1990" }] });
+  }, 180_000);
+
   it("should forget where it listened once stopped", async () => {
     const exited = new Promise((r) => server.once("exit", r));
     server.kill("SIGTERM");
