@@ -12,6 +12,7 @@
  * Cached values are shared between requests and must not be mutated.
  */
 import { LRUCache } from "lru-cache";
+import { SharedStrings } from "./shared-strings.ts";
 import type { Artist, ArtistCredit, ArtworkImage, PaletteColour, ProvenanceEvent } from "../../domain/artwork.ts";
 import type {
   ArtworkRow,
@@ -112,7 +113,7 @@ export class CachedCatalogueStore implements CatalogueStore {
   /** One object per artist, shared by the remembered credits. */
   private readonly artists = new Map<string, Artist>();
   /** One string per value of the fields many works share (department, credit line …), see shareValues. */
-  private readonly values = new Map<string, string>();
+  private readonly values = new SharedStrings(VALUES_KEPT);
 
   constructor(
     private readonly store: CatalogueStore,
@@ -334,20 +335,13 @@ export class CachedCatalogueStore implements CatalogueStore {
    * carries its own copy. With every work's row remembered that is ~200 bytes a work (CMOA sample).
    */
   private shareValues(rows: (ArtworkRow | null)[]): (ArtworkRow | null)[] {
-    const share = (v: string | null): string | null => {
-      if (v === null) return v;
-      const known = this.values.get(v);
-      if (known !== undefined) return known;
-      if (this.values.size >= VALUES_KEPT) this.values.clear(); // rows keep their strings; the table starts again
-      this.values.set(v, v);
-      return v;
-    };
+    const share = (v: string | null): string | null => (v === null ? v : this.values.share(v));
     return rows.map((r) =>
       r === null
         ? r
         : {
             ...r,
-            source: share(r.source) as string,
+            source: this.values.share(r.source),
             dateText: share(r.dateText),
             medium: share(r.medium),
             mediumCategory: share(r.mediumCategory),

@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import type { Index } from "usearch";
 import type { Quantization, VectorPrecision } from "../../config/config.ts";
 import type { VectorHit, VectorPayload, VectorPoint } from "../../ports/vector-index.port.ts";
+import { SharedStrings } from "../cache/shared-strings.ts";
 import type { PayloadPredicate } from "./payload-filter.ts";
 import { VectorRows, type RowData } from "./vector-rows.ts";
 
@@ -64,7 +65,7 @@ export class UsearchCollection {
   private readonly norms: number[] = [];
   private readonly slotOf = new Map<string, number>();
   /** One copy of each string the payloads hold (see compact). */
-  private readonly strings = new Map<string, string>();
+  private readonly strings = new SharedStrings();
   private readonly free: number[] = [];
   /** Ids sorted, for paging; dropped when a point is added or removed. */
   private sortedIds: string[] | null = null;
@@ -127,21 +128,14 @@ export class UsearchCollection {
    */
   private compact(p: VectorPayload): VectorPayload {
     return {
-      artistKeys: p.artistKeys.map((k) => this.share(k)),
-      mediumCategory: p.mediumCategory === null ? null : this.share(p.mediumCategory),
-      department: p.department === null ? null : this.share(p.department),
+      artistKeys: p.artistKeys.map((k) => this.strings.share(k)),
+      mediumCategory: p.mediumCategory === null ? null : this.strings.share(p.mediumCategory),
+      department: p.department === null ? null : this.strings.share(p.department),
       yearStart: p.yearStart,
       yearEnd: p.yearEnd,
       hasImage: p.hasImage,
-      embeddingVersion: this.share(p.embeddingVersion),
+      embeddingVersion: this.strings.share(p.embeddingVersion),
     };
-  }
-
-  private share(value: string): string {
-    const known = this.strings.get(value);
-    if (known !== undefined) return known;
-    this.strings.set(value, value);
-    return value;
   }
 
   /** Restores a slot from a snapshot without touching the graph (it was loaded with them). */

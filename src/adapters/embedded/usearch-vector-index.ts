@@ -139,12 +139,11 @@ function readVectors(genDir: string, saved: VectorPrecision, wanted: VectorPreci
     }
   };
   try {
+    const rows = wanted === "f32" ? new Float32Array(capacity) : new Uint16Array(capacity);
     if (saved === wanted) {
-      const rows = wanted === "f32" ? new Float32Array(capacity) : new Uint16Array(capacity);
       readAt(new Uint8Array(rows.buffer, 0, byteLength), 0);
       return rows;
     }
-    const rows = wanted === "f32" ? new Float32Array(capacity) : new Uint16Array(capacity);
     const chunkValues = dimension * 4096;
     const chunk = new Uint8Array(chunkValues * savedBytes);
     for (let start = 0; start < values; start += chunkValues) {

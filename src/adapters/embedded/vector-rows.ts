@@ -55,21 +55,10 @@ export class VectorRows {
     return this.data.subarray(0, slots * this.dimension);
   }
 
-  /** Bytes one value takes. */
-  get bytesPerValue(): number {
-    return this.data.BYTES_PER_ELEMENT;
-  }
-
   /** Stores a vector in a slot (rounded to f16 when the rows are f16). */
   set(slot: number, vector: Float32Array): void {
     this.ensureCapacity(slot + 1);
     this.data.set(this.decode ? toF16Bits(vector) : vector, slot * this.dimension);
-  }
-
-  /** Stores `count` vectors given one after the other from `slot` on. */
-  setMany(slot: number, vectors: Float32Array): void {
-    this.ensureCapacity(slot + vectors.length / this.dimension);
-    this.data.set(this.decode ? toF16Bits(vectors) : vectors, slot * this.dimension);
   }
 
   clear(slot: number): void {
