@@ -296,7 +296,7 @@ export class CatalogueImportService {
         }
         if (items.length === 0) return;
         // only the format's keys: the API refuses a row with any other, the local import ignores them
-        const result = await remote.importRows(items.map((c) => ({ ...(rowFormatFields(c.value) as object), imagePath: undefined, source: c.record.source })));
+        const result = await remote.importRows(items.map((c) => ({ ...(rowFormatFields(c.value) as object), source: c.record.source })));
         created += result.created;
         updated += result.updated;
         unchanged += result.unchanged;

@@ -67,16 +67,16 @@ export function imageRequestOf(row: Record<string, unknown>, imageUrl: string | 
 
 /**
  * The keys of the row format, at each level: what parseCatalogueRow reads (it ignores any other key, so a
- * museum export's extra columns import as they are). `imagePath` names a file of the importing machine.
- * The API's import mutation takes the same rows (ArtworkImportRowInput and its nested inputs have exactly
- * these fields but `imagePath`; a test compares them with schema.graphql), and GraphQL refuses any key an
- * input type does not define: rows sent there go through `rowFormatFields` first.
+ * museum export's extra columns import as they are), but `imagePath`, which names a file of the importing
+ * machine and only a local import can read. The API's import mutation takes exactly these fields
+ * (ArtworkImportRowInput and its nested inputs; a test compares them with schema.graphql), and GraphQL
+ * refuses any key an input type does not define: rows sent there go through `rowFormatFields` first.
  */
 export const ROW_FORMAT_KEYS = {
   row: [
     "source", "sourceId", "title", "description", "accessionNumber", "dateText", "yearStart", "yearEnd", "medium", "mediumCategory",
     "classification", "dimensions", "dimensionsInches", "department", "creditLine", "dateAcquired", "physicalLocation", "webUrl",
-    "provenanceText", "provenanceNotes", "license", "imageUrl", "imageUrls", "imageLicense", "iiifService", "artists", "provenance", "imagePath",
+    "provenanceText", "provenanceNotes", "license", "imageUrl", "imageUrls", "imageLicense", "iiifService", "artists", "provenance",
   ],
   artists: ["name", "citedName", "partyType", "nationality", "birthYear", "deathYear", "birthPlace", "deathPlace", "role", "sourceArtistId"],
   provenance: ["owner", "place", "dateText", "yearStart", "yearEnd", "method", "text"],
@@ -90,7 +90,7 @@ function pick(value: unknown, keys: readonly string[], nested: (key: string, v: 
   return out;
 }
 
-/** The row with only the format's keys, at every level (what the local import reads; the rest it ignores). */
+/** The row with only the format's keys, at every level (the rest a local import ignores; `imagePath` it reads). */
 export function rowFormatFields(row: unknown): unknown {
   return pick(row, ROW_FORMAT_KEYS.row, (key, v) => {
     if (key === "dimensionsInches") return pick(v, ROW_FORMAT_KEYS.dimensionsInches);
