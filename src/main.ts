@@ -132,6 +132,8 @@ export interface Core {
   readonly embedder: ArtworkEmbedder;
   /** Why there is no image model (null when one is loaded). */
   readonly modelProblem: string | null;
+  /** The image model (null when there is none: modelProblem says why). */
+  readonly encoder: ImageEncoder | null;
   readonly images: ArtworkImageService;
   /** The outbox of image fetches named by imported rows. */
   readonly imageQueue: ImageFetchQueue;
@@ -208,7 +210,12 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   let modelProblem: string | null = null;
   if (!encoder) {
     try {
-      encoder = await OnnxImageEncoder.open(config.model.path, { threads: config.model.threads, batchSize: config.model.batchSize, preprocessor });
+      encoder = await OnnxImageEncoder.open(config.model.path, {
+        threads: config.model.threads,
+        batchSize: config.model.batchSize,
+        preprocessor,
+        idleMs: config.model.idleSeconds * 1000,
+      });
       log.info({ model: config.model.path, dimension: encoder.dimension }, "image model loaded");
     } catch (e) {
       modelProblem = e instanceof Error ? e.message : String(e);
@@ -247,6 +254,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
     indexService,
     embedder,
     modelProblem,
+    encoder,
     images,
     imageQueue,
     imageIngest,
@@ -368,7 +376,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       model: async () =>
         core.modelProblem
           ? { status: "disabled", message: `Similarity uses catalogue metadata only. To add what works look like: ${core.modelProblem}`, path: config.model.path }
-          : { status: "ok", path: config.model.path, embeddingVersion: core.embedder.versionKey },
+          : {
+              status: "ok",
+              path: config.model.path,
+              embeddingVersion: core.embedder.versionKey,
+              // false while the model rests (VITRINE_MODEL_IDLE_SECONDS without an image); the next image loads it
+              inMemory: core.encoder?.loaded ?? true,
+            },
     });
 
   const makeContext = async (req: IncomingMessage, requestId: string): Promise<GraphQLContext> => {

@@ -86,6 +86,11 @@ export interface ModelConfig {
   readonly path: string;
   readonly threads: number;
   readonly batchSize: number;
+  /**
+   * Seconds without an image after which the model is released (its weights leave memory) until the
+   * next image; 0 keeps it loaded. VITRINE_MODEL_IDLE_SECONDS, default 300.
+   */
+  readonly idleSeconds: number;
   readonly modelsDir: string;
   /**
    * Images up to this width × height are resized to the model's input by the Pillow-exact port on
@@ -226,6 +231,16 @@ function corsOrigins(env: Env): string[] {
   });
 }
 
+/**
+ * The environment of the image model's process (onnx-session.process.js): this process's, with glibc's
+ * mmap threshold fixed at 128 KiB unless one is set. glibc raises that threshold after freeing a large
+ * block, and onnxruntime's weights then come from malloc arenas that keep their pages: a ViTMAE-base
+ * held 665 MB loaded with the default and 387 MB with it fixed (BENCHMARKS.md, "encoder").
+ */
+export function modelProcessEnv(env: Env = process.env): Record<string, string | undefined> {
+  return { ...env, MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? "131072" };
+}
+
 /** Reads the configuration from an environment (process.env by default). Throws ConfigError with the variable's name. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const nodeEnv = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
@@ -254,6 +269,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       path: path.resolve(env.VITRINE_MODEL_PATH || path.join(modelsDir, "vit-mae-base.onnx")),
       threads: int(env, "VITRINE_MODEL_THREADS", 0),
       batchSize: int(env, "VITRINE_MODEL_BATCH", 8, 1),
+      idleSeconds: int(env, "VITRINE_MODEL_IDLE_SECONDS", 300, 0),
       modelsDir,
       exactResizeMaxPixels: int(env, "VITRINE_IMAGE_EXACT_MAX_PIXELS", 4_000_000, 0),
       hubEndpoint: (url(env, "HF_ENDPOINT") ?? "https://huggingface.co").replace(/\/+$/, ""),

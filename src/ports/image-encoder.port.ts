@@ -57,6 +57,11 @@ export interface ImageEncoder {
   encode(bytes: Uint8Array): Promise<Float32Array>;
   /** Several images → vectors in the same order; fails as a whole if any image is bad. */
   encodeBatch(images: readonly Uint8Array[]): Promise<Float32Array[]>;
+  /**
+   * Whether the model is in memory now. An encoder that releases its model while no images come
+   * (and loads it again for the next) says false meanwhile; one that always holds it leaves this out.
+   */
+  readonly loaded?: boolean;
   /** Releases the model; later calls fail. */
   close(): Promise<void>;
 }

@@ -215,6 +215,66 @@ describe(OnnxImageEncoder.name, () => {
     expect((e as Error).message).toContain("vitrine model prepare IN OUT");
   });
 
+  describe("resting while no images come (idleMs)", () => {
+    const until = async (done: () => boolean, ms = 10_000): Promise<void> => {
+      const end = Date.now() + ms;
+      while (!done()) {
+        if (Date.now() > end) throw new Error("timed out");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    it("should release the model once idle and load it again for the next image, which embeds as before", async () => {
+      const file = path.join(tmp, "resting.onnx");
+      writeFileSync(file, readFileSync(MODEL));
+      const resting = await OnnxImageEncoder.open(file, { threads: 1, idleMs: 150 });
+      try {
+        const before = await resting.encode(images[0]);
+        expect(resting.loaded).toBe(true);
+        await until(() => !resting.loaded);
+        const again = await resting.encodeBatch([images[0], images[1]]);
+        expect(again[0]).toEqual(before);
+        expect(resting.loaded).toBe(true);
+        expect({ wakes: resting.wakes, restarts: resting.restarts }).toEqual({ wakes: 1, restarts: 0 });
+      } finally {
+        await resting.close();
+      }
+    });
+
+    it("should not rest while images keep coming", async () => {
+      const busy = await OnnxImageEncoder.open(MODEL, { threads: 1, idleMs: 300 });
+      try {
+        for (let i = 0; i < 8; i++) {
+          await busy.encode(images[i % images.length]);
+          await new Promise((r) => setTimeout(r, 100));
+          expect(busy.loaded).toBe(true);
+        }
+        expect(busy.wakes).toBe(0);
+      } finally {
+        await busy.close();
+      }
+    });
+
+    it("should not load a different model file in place of the resting one (its embeddings would not match)", async () => {
+      const file = path.join(tmp, "replaced.onnx");
+      writeFileSync(file, readFileSync(MODEL));
+      const resting = await OnnxImageEncoder.open(file, { threads: 1, idleMs: 100 });
+      try {
+        await until(() => !resting.loaded);
+        writeFileSync(file, generateVitMae({ size: "tiny", seed: 7 }));
+        const e = await resting.encode(images[0]).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(e).toBeInstanceOf(UnavailableError);
+        expect((e as Error).message).toMatch(/replaced\.onnx changed since vitrine started/);
+        expect((e as Error).message).not.toContain(tmp);
+      } finally {
+        await resting.close();
+      }
+    });
+  });
+
   it("should report a missing model as unavailable", async () => {
     await expect(OnnxImageEncoder.open(path.join(tmp, "nope.onnx"))).rejects.toBeInstanceOf(UnavailableError);
   });

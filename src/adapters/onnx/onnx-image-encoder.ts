@@ -7,20 +7,24 @@
  * images are prepared (size, filter, rescale, mean, std) and how many tokens it returns; a model
  * without one (a user's own export) is read with DEFAULT_PREPROCESSING and 197 tokens.
  *
- * The session lives on a worker thread (onnx-session.worker.js): onnxruntime-node 1.30 runs a model
+ * The session lives in a child process (onnx-session.process.js): onnxruntime-node 1.30 runs a model
  * synchronously on the calling thread, which would freeze the API for the ~100 ms per image a
- * ViTMAE-base run takes. With the worker, the main thread stays free and prepares the next batch
- * (sharp decodes on libuv threads, the Pillow-exact resize and normalisation on the JS thread) while
- * the model runs the current one.
+ * ViTMAE-base run takes. With the model elsewhere, the API's thread stays free and prepares the next
+ * batch (sharp decodes on libuv threads, the Pillow-exact resize and normalisation on the JS thread)
+ * while the model runs the current one. A process rather than a worker thread: a crash in onnxruntime
+ * ends only the model's process, and the memory of a model that rests (`idleMs`) or stops goes back
+ * to the system (a thread's stayed in the API process's malloc arenas: BENCHMARKS.md, "encoder").
  *
  * Batching: `encode` and `encodeBatch` put images on one queue; a drain loop takes up to `batchSize`
  * images at a time, so concurrent `encode` calls are coalesced into model batches. A bad image
  * rejects only its own call.
  */
+import { fork, type ChildProcess } from "node:child_process";
 import { access, stat } from "node:fs/promises";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import type { InferenceSession } from "onnxruntime-node";
+import { modelProcessEnv } from "../../config/config.ts";
 import { sha256File } from "../../model/file-hash.ts";
 import { UnavailableError } from "../../domain/errors.ts";
 import { RESAMPLE_FILTERS, type ImagePreprocessing } from "../../model/image-preprocessing.ts";
@@ -60,6 +64,12 @@ export interface OnnxImageEncoderOptions {
    * cycles to image decoding; BENCHMARKS.md ("## encoder") measures both. Default true.
    */
   readonly spinning?: boolean;
+  /**
+   * Release the model (its process and the weights it holds, ~340 MB for ViTMAE-base) after this long
+   * without a run; the next image loads it again (from the same file, checked as after a crash). A
+   * serving process then holds the model only while images arrive. Default 0: kept for ever.
+   */
+  readonly idleMs?: number;
 }
 
 interface OutputTensor {
@@ -68,67 +78,79 @@ interface OutputTensor {
   readonly data: Float32Array;
 }
 
-type WorkerReply =
+type ModelReply =
   | { type: "ready"; inputNames: string[]; outputNames: string[]; inputMetadata: InferenceSession.ValueMetadata[] }
   | { type: "result"; id: number; dtype: string; dims: number[]; data: Float32Array }
   | { type: "error"; id?: number; message: string };
 
-/** The first restart after the model's thread died is at once; while starting fails, 1 s, 2 s, 4 s … apart. */
+/** The first restart after the model's process died is at once; while starting fails, 1 s, 2 s, 4 s … apart. */
 const RESTART_BASE_DELAY_MS = 1000;
-/** At most this long between two restart attempts of a model thread that keeps failing. */
+/** At most this long between two restart attempts of a model process that keeps failing. */
 const RESTART_MAX_DELAY_MS = 30_000;
 
-/** What identifies the model file between two starts of its thread (a different file would embed differently). */
+/** What identifies the model file between two starts of its process (a different file would embed differently). */
 async function fileStamp(file: string): Promise<string> {
   const s = await stat(file);
   return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
 }
 
-/** A model thread that answered "ready". */
-interface Thread {
-  readonly worker: Worker;
+/** A model process that answered "ready". */
+interface ModelProcess {
+  readonly child: ChildProcess;
   readonly inputNames: string[];
   readonly outputNames: string[];
   readonly inputMetadata: InferenceSession.ValueMetadata[];
 }
 
-/** Starts onnx-session.worker.js on `modelPath`; rejects with onnxruntime's reason when the model does not load. */
-function startThread(modelPath: string, options: InferenceSession.SessionOptions): Promise<Thread> {
-  const worker = new Worker(new URL("./onnx-session.worker.js", import.meta.url), { workerData: { modelPath, options } });
+const MODEL_PROCESS = fileURLToPath(new URL("./onnx-session.process.js", import.meta.url));
+
+/** How a model process ended, for messages. */
+function exitOf(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal ${signal}` : `code ${code}`;
+}
+
+/** Starts onnx-session.process.js on `modelPath`; rejects with onnxruntime's reason when the model does not load. */
+function startProcess(modelPath: string, options: InferenceSession.SessionOptions): Promise<ModelProcess> {
+  // plain node (no loader flags of the parent), advanced serialization: Float32Arrays cross as they are
+  const child = fork(MODEL_PROCESS, [], { execArgv: [], serialization: "advanced", env: modelProcessEnv(), stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  child.send({ type: "load", modelPath, options });
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => reject(e);
-    const onExit = (code: number): void => reject(new Error(`the model thread exited with code ${code} while loading`));
-    worker.once("error", onError);
-    worker.once("exit", onExit);
-    worker.once("message", (msg: WorkerReply) => {
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-      if (msg.type === "ready") resolve({ worker, inputNames: msg.inputNames, outputNames: msg.outputNames, inputMetadata: msg.inputMetadata });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => reject(new Error(`the model process exited with ${exitOf(code, signal)} while loading`));
+    child.once("error", onError);
+    child.once("exit", onExit);
+    child.once("message", (msg: ModelReply) => {
+      child.off("error", onError);
+      child.off("exit", onExit);
+      if (msg.type === "ready") resolve({ child, inputNames: msg.inputNames, outputNames: msg.outputNames, inputMetadata: msg.inputMetadata });
       else {
         reject(new Error(msg.type === "error" ? msg.message : "unexpected reply"));
-        void worker.terminate();
+        child.kill("SIGKILL");
       }
     });
   });
 }
 
 /**
- * One onnxruntime session on its own worker thread; runs are queued there one at a time.
+ * One onnxruntime session in its own process; runs are queued there one at a time.
  *
- * When the thread dies (a crash in onnxruntime, out of memory, terminated), the runs in flight fail
- * with UnavailableError and the next run starts a new thread on the same file: the model comes back
+ * When the process dies (a crash in onnxruntime, out of memory, terminated), the runs in flight fail
+ * with UnavailableError and the next run starts a new process on the same file: the model comes back
  * by itself. Restarts are rate-bounded: the first after a death is immediate; while they fail (file
- * missing or corrupt) or the new thread dies before finishing a run, the next waits 1 s, 2 s, 4 s …
+ * missing or corrupt) or the new process dies before finishing a run, the next waits 1 s, 2 s, 4 s …
  * up to 30 s, and runs in between fail at once with UnavailableError. A file that changed since the
  * first start (a different model, whose embeddings would not match the stored ones) is not loaded;
  * the same bytes put back (a copy restored after the file was removed or damaged) are the same model.
+ *
+ * With `idleMs`, the process is closed once no run has come for that long (resting: not down, no
+ * strike); the next run starts it again the way a restart does, without the delay.
  */
-class WorkerSession {
+class ModelSession {
   private readonly pending = new Map<number, { resolve: (t: OutputTensor) => void; reject: (e: Error) => void }>();
   private nextId = 1;
-  /** The running thread; undefined while the model is down. */
-  private thread: Thread | undefined;
-  /** Why the model is down (set when the thread died or a restart failed). */
+  /** The running process; undefined while the model is down or rests. */
+  private running: ModelProcess | undefined;
+  /** Why the model is down (set when the process died or a restart failed). */
   private down: UnavailableError | undefined;
   private closed = false;
   private restarting: Promise<void> | undefined;
@@ -136,8 +158,15 @@ class WorkerSession {
   private strikes = 0;
   private nextRestartAt = 0;
   private crashArmed = false;
-  /** How many times the thread was started again after dying. */
+  /** How many times the process was started again after dying. */
   restarts = 0;
+  /** How many times the process was started again after resting (closed while idle). */
+  wakes = 0;
+  /** Closes the running process for idleness; its exit is then not a death. */
+  private retire: (() => void) | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Set while the model rests: the next run starts it again at once. */
+  private resting = false;
   /** SHA-256 of the file first loaded, when known: a file with a new stamp but these bytes is loaded again. */
   modelSha256: string | undefined;
 
@@ -145,56 +174,81 @@ class WorkerSession {
     private readonly modelPath: string,
     private readonly options: InferenceSession.SessionOptions,
     private stamp: string,
-    first: Thread,
+    first: ModelProcess,
+    private readonly idleMs: number,
   ) {
     this.attach(first);
   }
 
+  /** Whether the model's process is running now (false while it rests or is down). */
+  get loaded(): boolean {
+    return this.running !== undefined;
+  }
+
   get inputNames(): readonly string[] {
-    return this.thread?.inputNames ?? [];
+    return this.running?.inputNames ?? [];
   }
 
   get outputNames(): readonly string[] {
-    return this.thread?.outputNames ?? [];
+    return this.running?.outputNames ?? [];
   }
 
   get inputMetadata(): readonly InferenceSession.ValueMetadata[] {
-    return this.thread?.inputMetadata ?? [];
+    return this.running?.inputMetadata ?? [];
   }
 
-  static async create(modelPath: string, options: InferenceSession.SessionOptions): Promise<WorkerSession> {
+  static async create(modelPath: string, options: InferenceSession.SessionOptions, idleMs = 0): Promise<ModelSession> {
     const stamp = await fileStamp(modelPath);
-    let thread: Thread;
+    let thread: ModelProcess;
     try {
-      thread = await startThread(modelPath, options);
+      thread = await startProcess(modelPath, options);
     } catch (e) {
       throw new ModelFormatError(`${path.basename(modelPath)} could not be loaded by onnxruntime: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return new WorkerSession(modelPath, options, stamp, thread);
+    return new ModelSession(modelPath, options, stamp, thread, idleMs);
   }
 
-  /** Runs the model on `data` (moved to the worker, so unusable afterwards) and returns one output. */
+  /** Runs the model on `data` (a copy goes to the model's process) and returns one output. */
   async run(input: string, output: string, data: Float32Array, dims: readonly number[]): Promise<OutputTensor> {
-    if (!this.thread) await this.restart();
-    const thread = this.thread;
+    if (!this.running) await this.restart();
+    const thread = this.running;
     if (!thread) {
       const down = this.down ?? new UnavailableError("The image model is not running.");
       const wait = this.nextRestartAt - Date.now();
       throw this.closed || wait <= 0 ? down : new UnavailableError(`${down.message} Next restart in ${(wait / 1000).toFixed(1)} s.`);
     }
     const id = this.nextId++;
+    clearTimeout(this.idleTimer);
     const result = new Promise<OutputTensor>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    void result.then(this.restWhenIdle, this.restWhenIdle);
     if (this.crashArmed) {
       this.crashArmed = false;
-      void thread.worker.terminate(); // dies with this run pending, as a crash would
+      thread.child.kill("SIGKILL"); // dies with this run pending, as a crash would
     }
-    thread.worker.postMessage({ type: "run", id, input, output, data, dims }, [data.buffer as ArrayBuffer]);
+    thread.child.send({ type: "run", id, input, output, data, dims });
     const out = await result;
     this.strikes = 0;
     return out;
   }
 
-  /** Test and drill hook: the thread is terminated as the next run is sent, so that run (and any in flight) fails. */
+  /** After a run settles: with nothing else waiting, the model rests once `idleMs` pass without a run. */
+  private readonly restWhenIdle = (): void => {
+    if (this.idleMs <= 0 || this.pending.size > 0 || this.closed) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.rest(), this.idleMs).unref();
+  };
+
+  /** Closes the idle model's process (its memory goes with it); the next run starts it again. */
+  private rest(): void {
+    const thread = this.running;
+    if (!thread || this.pending.size > 0 || this.closed || this.restarting) return;
+    this.retire?.();
+    this.running = undefined;
+    this.resting = true;
+    thread.child.send({ type: "close" });
+  }
+
+  /** Test and drill hook: the process is killed as the next run is sent, so that run (and any in flight) fails. */
   crashOnNextRun(): void {
     this.crashArmed = true;
   }
@@ -202,19 +256,21 @@ class WorkerSession {
   async release(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.idleTimer);
     this.down = new UnavailableError("The image encoder is closed.");
     await this.restarting?.catch(() => {});
-    const thread = this.thread;
+    const thread = this.running;
     if (!thread) return;
-    const exited = new Promise<void>((resolve) => thread.worker.once("exit", () => resolve()));
-    thread.worker.postMessage({ type: "close" });
+    const exited = new Promise<void>((resolve) => thread.child.once("exit", () => resolve()));
+    if (thread.child.connected) thread.child.send({ type: "close" });
+    else thread.child.kill("SIGKILL");
     await exited;
   }
 
-  private attach(thread: Thread): void {
-    this.thread = thread;
+  private attach(thread: ModelProcess): void {
+    this.running = thread;
     this.down = undefined;
-    thread.worker.on("message", (msg: WorkerReply) => {
+    thread.child.on("message", (msg: ModelReply) => {
       if (msg.type === "ready" || msg.id === undefined) return;
       const call = this.pending.get(msg.id);
       this.pending.delete(msg.id);
@@ -222,10 +278,13 @@ class WorkerSession {
       else call?.reject(new Error(`onnxruntime: ${msg.message}`));
     });
     let gone = false;
+    this.retire = () => {
+      gone = true;
+    };
     const died = (why: string): void => {
       if (gone) return;
       gone = true;
-      if (this.thread === thread) this.thread = undefined;
+      if (this.running === thread) this.running = undefined;
       if (this.closed) this.down ??= new UnavailableError("The image encoder is closed.");
       else {
         this.down = new UnavailableError(`The image model stopped (${why}); it is started again on the next image.`);
@@ -235,8 +294,8 @@ class WorkerSession {
       for (const call of this.pending.values()) call.reject(this.down);
       this.pending.clear();
     };
-    thread.worker.on("error", (e) => died(e.message));
-    thread.worker.on("exit", (code) => died(`its thread exited with code ${code}`));
+    thread.child.on("error", (e) => died(e.message));
+    thread.child.on("exit", (code, signal) => died(`its process exited with ${exitOf(code, signal)}`));
   }
 
   private restartDelay(): number {
@@ -248,7 +307,7 @@ class WorkerSession {
     return this.modelSha256 !== undefined && (await sha256File(this.modelPath).catch(() => null)) === this.modelSha256;
   }
 
-  /** Starts a new thread if the model is down and a restart is due; concurrent callers share one attempt. */
+  /** Starts a new process if the model is down and a restart is due; concurrent callers share one attempt. */
   private restart(): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (this.nextRestartAt > Date.now()) return Promise.resolve();
@@ -269,18 +328,20 @@ class WorkerSession {
         throw new UnavailableError(`The image model stopped and ${name} changed since vitrine started (its embeddings would not match the stored ones): restart vitrine to load it.`);
       }
       this.stamp = stamp;
-      let thread: Thread;
+      let thread: ModelProcess;
       try {
-        thread = await startThread(this.modelPath, this.options);
+        thread = await startProcess(this.modelPath, this.options);
       } catch (e) {
         const why = (e instanceof Error ? e.message : String(e)).split(this.modelPath).join(name); // no server paths in client messages
         throw new UnavailableError(`The image model stopped and ${name} could not be loaded again: ${why}`);
       }
       if (this.closed) {
-        await thread.worker.terminate();
+        thread.child.kill("SIGKILL");
         return;
       }
-      this.restarts++;
+      if (this.resting) this.wakes++;
+      else this.restarts++;
+      this.resting = false;
       this.attach(thread);
     } catch (e) {
       this.down = e instanceof UnavailableError ? e : new UnavailableError(`The image model could not be started again: ${String(e)}`);
@@ -334,7 +395,7 @@ export class OnnxImageEncoder implements ImageEncoder {
   private closed = false;
 
   private constructor(
-    private readonly session: WorkerSession,
+    private readonly session: ModelSession,
     private readonly preprocessor: SharpImagePreprocessor,
     /** Images per model run. */
     readonly batchSize: number,
@@ -369,14 +430,14 @@ export class OnnxImageEncoder implements ImageEncoder {
     const threads = options.threads ?? 0;
     const [modelSha256, session] = await Promise.all([
       sha256File(modelPath),
-      WorkerSession.create(modelPath, {
+      ModelSession.create(modelPath, {
         executionProviders: ["cpu"],
         graphOptimizationLevel: "all",
         executionMode: "sequential",
         interOpNumThreads: 1,
         ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
         ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
-      }),
+      }, options.idleMs ?? 0),
     ]);
     session.modelSha256 = modelSha256;
     try {
@@ -421,7 +482,7 @@ export class OnnxImageEncoder implements ImageEncoder {
 
   /**
    * Runs the model on a prepared NCHW batch tensor (n × 3 × height × width of `preprocessing`) and
-   * pools: no image decoding. `pixels` is moved to the model's thread and cannot be used afterwards.
+   * pools: no image decoding. `pixels` is sent to the model's process.
    * Used by the benchmark to measure the model alone.
    */
   async encodeTensor(pixels: Float32Array, n: number): Promise<Float32Array[]> {
@@ -441,20 +502,30 @@ export class OnnxImageEncoder implements ImageEncoder {
     return meanPoolPatches(out.data, n, seq, dim);
   }
 
-  /** How many times the model's thread was started again after it died. */
+  /** How many times the model's process was started again after it died. */
   get restarts(): number {
     return this.session.restarts;
   }
 
+  /** How many times the model was loaded again after resting (OnnxImageEncoderOptions.idleMs). */
+  get wakes(): number {
+    return this.session.wakes;
+  }
+
+  /** Whether the model is in memory now (false while it rests after `idleMs` without images, or is down). */
+  get loaded(): boolean {
+    return this.session.loaded;
+  }
+
   /**
-   * Outage tests and drills: the model's thread is terminated as the next model run is sent, so
+   * Outage tests and drills: the model's process is terminated as the next model run is sent, so
    * that run fails as in a crash (UnavailableError); the run after it starts a new thread.
    */
   crashOnNextRun(): void {
     this.session.crashOnNextRun();
   }
 
-  /** Waits for queued work, then stops the model thread (until then it keeps the process alive). */
+  /** Waits for queued work, then stops the model process (until then it keeps the process alive). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -509,7 +580,7 @@ export class OnnxImageEncoder implements ImageEncoder {
         const { jobs } = batch;
         const running = this.encodeTensor(batch.pixels, jobs.length);
         running.catch(() => {}); // a model that is down rejects at once; the jobs get the error below
-        // While the model runs this batch on its thread, prepare the next one here.
+        // While the model runs this batch in its process, prepare the next one here.
         const next = await this.prepare();
         try {
           const vectors = await running;
@@ -569,7 +640,7 @@ async function manifestOf(modelPath: string): Promise<ModelManifest | null> {
 }
 
 async function validate(
-  session: WorkerSession,
+  session: ModelSession,
   modelPath: string,
   preprocessing: ImagePreprocessing,
   tokens: number,
