@@ -6,6 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import type { VectorIndex } from "../../ports/vector-index.port.ts";
 import { UsearchVectorIndex, type EmbeddedIndexOptions } from "./usearch-vector-index.ts";
+import { packVectors } from "./vector-packing.ts";
 
 /** A call from the main thread: open a folder (answered with a handle), or a method of an opened index. */
 export type IndexRequest = { readonly method: "open"; readonly options: EmbeddedIndexOptions } | { readonly method: keyof VectorIndex; readonly handle: number; readonly args: unknown[] };
@@ -38,7 +39,7 @@ async function answer(call: IndexCall): Promise<unknown> {
 
 port.on("message", (call: IndexCall) => {
   answer(call).then(
-    (result) => port.postMessage({ id: call.id, result } satisfies IndexAnswer),
+    (result) => port.postMessage({ id: call.id, result } satisfies IndexAnswer, packVectors(result)),
     (e: unknown) => port.postMessage({ id: call.id, error: e instanceof Error ? { name: e.name, message: e.message, code: (e as NodeJS.ErrnoException).code } : { name: "Error", message: String(e) } } satisfies IndexAnswer),
   );
 });
