@@ -65,6 +65,7 @@ import { ArtworkImageService } from "./services/artwork-image.service.ts";
 import { ImageIngestService } from "./services/image-ingest.service.ts";
 import { IiifImageService } from "./services/iiif-image.service.ts";
 import { ArtworkImageResolver } from "./graphql/resolvers/artwork-image.resolver.ts";
+import { ComputeLane } from "./domain/compute-lane.ts";
 import { SimilarityService } from "./services/similarity.service.ts";
 import { EmbeddingMapService } from "./services/embedding-map.service.ts";
 import { EmbeddingQualityService } from "./services/embedding-quality.service.ts";
@@ -232,7 +233,7 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
   await partOpened(clock, options, "vector index open", "vector index");
   const alias = config.qdrant?.collectionPrefix ?? "artworks";
   const indexService = new VectorIndexService(index, embedder, store, queue, alias, log);
-  const similarity = new SimilarityService(indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 });
+  const similarity = new SimilarityService(indexService, embedder, store, images, palettes, preprocessor, { maxK: RANK_DEPTH, maxPrefilterIds: 20_000 }, new ComputeLane());
 
   const projector = new ThreadedProjector();
   const maps = new EmbeddingMapService(index, indexService, store, projector);

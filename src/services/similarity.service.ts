@@ -12,7 +12,8 @@ import { InvalidInputError, NotFoundError, isDomainError } from "../domain/error
 import { resolveRegion } from "../domain/image-region.ts";
 import { reweightQuery, type BlendLayout, type ScoreParts } from "../encoding/blend.ts";
 import { checkTimeBudget, inTurn, type TimeBudget } from "../domain/time-budget.ts";
-import { mmrPicks } from "../encoding/mmr.ts";
+import { ComputeLane } from "../domain/compute-lane.ts";
+import { mmrPicks, type MmrCandidate } from "../encoding/mmr.ts";
 import { averageQuery, bestScoreParts, cosineParts, scaleParts, weightedCosineParts } from "../encoding/scores.ts";
 import { normaliseWeights, type SimilarityWeights, type SimilarityWeightsInput } from "../encoding/similarity-weights.ts";
 import type { ArtworkFilter, CatalogueStore } from "../ports/catalogue-store.port.ts";
@@ -64,9 +65,6 @@ export interface SimilarOptions {
   /** The request's time for heavy work; a diverse ranking still running when it is spent fails with QUERY_TOO_EXPENSIVE. */
   readonly budget?: TimeBudget;
 }
-
-/** How long MMR runs before it lets other requests in (and checks the time budget), in ms. */
-const MMR_SLICE_MS = 10;
 
 export type RecommendationStrategy = "AVERAGE_VECTOR" | "BEST_SCORE";
 
@@ -140,6 +138,8 @@ export class SimilarityService {
     /** Cuts out the region of a search image (search by a detail). */
     private readonly cropper: ImageCropper,
     private readonly limits: SimilarityLimits = { maxK: 100, maxPrefilterIds: 20_000 },
+    /** Where diverse rankings compute, in slices that take turns with every other request's. */
+    private readonly lane: ComputeLane = new ComputeLane(),
   ) {}
 
   /** The embedding version of the vectors queries read. */
@@ -297,7 +297,7 @@ export class SimilarityService {
 
   /**
    * The best k of the index's hits (in their order) (MMR when diversity > 0, picking only the ranks the
-   * caller reads, a slice at a time so other requests get in, within the time budget), scored by
+   * caller reads, in the compute lane's slices so other requests get in, within the time budget), scored by
    * `scorer` (`score` when a point already carries it), with their parts when asked.
    */
   private async finish(scorer: Scorer, points: readonly RankedPoint[], k: number, how: Pick<Plan, "diversity" | "explain" | "picks" | "budget">): Promise<SimilarResult> {
@@ -317,19 +317,24 @@ export class SimilarityService {
       return { hits: points.every((p) => p.score !== undefined) ? hits : hits.sort((a, b) => b.score - a.score), embeddingVersion: versionKey };
     }
     checkTimeBudget(how.budget);
-    const candidates = points.map((p) => ({ id: p.id, vector: p.vector, score: p.score ?? scorer(p.vector).total }));
     const wanted = Math.min(k, how.picks);
+    const candidates: (MmrCandidate & { readonly id: string })[] = [];
     const order: number[] = [];
-    let slice = performance.now();
-    for (const i of wanted > 0 ? mmrPicks(candidates, how.diversity) : []) {
-      order.push(i);
-      if (order.length >= wanted) break;
-      if (performance.now() - slice > MMR_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        checkTimeBudget(how.budget);
-        slice = performance.now();
+    let picks: Generator<number, void, void> | undefined;
+    // one step: score a candidate, then (all scored) one MMR pick
+    const step = (): boolean => {
+      if (candidates.length < points.length) {
+        const p = points[candidates.length];
+        candidates.push({ id: p.id, vector: p.vector, score: p.score ?? scorer(p.vector).total });
+        return true;
       }
-    }
+      picks ??= mmrPicks(candidates, how.diversity);
+      const next = picks.next();
+      if (next.done) return false;
+      order.push(next.value);
+      return order.length < wanted;
+    };
+    if (wanted > 0) await this.lane.run(step, () => checkTimeBudget(how.budget));
     return { hits: order.map((i) => score(candidates[i])), embeddingVersion: versionKey };
   }
 
