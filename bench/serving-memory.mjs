@@ -11,6 +11,7 @@
 // warm-up's garbage fragmented only then), then with the image model opened on its own when a model
 // file is installed. The image half of the vectors is a stand-in (the benchmark's corpus has no images).
 // Prints the readings as one JSON line (PartsMemory in similarity.ts).
+import { execFileSync } from "node:child_process";
 import "reflect-metadata";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -67,7 +68,11 @@ async function main(dataDir, env) {
     const modelPath = existsSync(config.model.path) ? config.model.path : null;
     if (modelPath) {
       const encoder = await OnnxImageEncoder.open(modelPath, { threads: config.model.threads, batchSize: config.model.batchSize });
-      readings.push({ part: `image model (ONNX session of ${path.basename(modelPath)})`, memory: await residentAfterGc() });
+      // the model runs in a process of its own (until it rests): its RSS counts with the server's
+      const memory = await residentAfterGc();
+      const children = execFileSync("ps", ["-o", "rss=", "--ppid", String(process.pid)], { encoding: "utf8" });
+      const childKb = children.split("\n").reduce((sum, line) => sum + (Number(line.trim()) || 0), 0);
+      readings.push({ part: `image model (ONNX session of ${path.basename(modelPath)}, in its own process until it rests)`, memory: { ...memory, rss: memory.rss + childKb * 1024 } });
       await encoder.close();
     }
     const works = await app.core.index.count(app.core.indexService.alias);
