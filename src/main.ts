@@ -216,6 +216,8 @@ export async function openCore(config: Config, options: AppOptions = {}): Promis
         batchSize: config.model.batchSize,
         preprocessor,
         idleMs: config.model.idleSeconds * 1000,
+        // a model checked in full by an earlier start is loaded by the first image, not at start
+        checkRecord: path.join(config.dataDir, "model-check.json"),
       });
       log.info({ model: config.model.path, dimension: encoder.dimension }, "image model loaded");
     } catch (e) {

@@ -275,6 +275,65 @@ describe(OnnxImageEncoder.name, () => {
     });
   });
 
+  describe("remembering a full check (checkRecord)", () => {
+    it("should check the model in full once, then open it resting and load it with the first image, which embeds as before", async () => {
+      const file = path.join(tmp, "remembered.onnx");
+      const record = path.join(tmp, "remembered-check.json");
+      writeFileSync(file, readFileSync(MODEL));
+      const first = await OnnxImageEncoder.open(file, { threads: 1, checkRecord: record });
+      const vector = await first.encode(images[0]);
+      await first.close();
+      expect(JSON.parse(readFileSync(record, "utf8"))).toMatchObject({ path: file, sha256: first.modelSha256, dimension: 32, fixedBatch: null });
+
+      const second = await OnnxImageEncoder.open(file, { threads: 1, checkRecord: record });
+      try {
+        expect(second.loaded).toBe(false);
+        expect({ dimension: second.dimension, modelSha256: second.modelSha256 }).toEqual({ dimension: first.dimension, modelSha256: first.modelSha256 });
+        expect(await second.encode(images[0])).toEqual(vector);
+        expect(second.loaded).toBe(true);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it("should check a model in full again when the file changed, and remember the new one", async () => {
+      const file = path.join(tmp, "changed.onnx");
+      const record = path.join(tmp, "changed-check.json");
+      writeFileSync(file, readFileSync(MODEL));
+      await (await OnnxImageEncoder.open(file, { checkRecord: record })).close();
+      writeFileSync(file, generateVitMae({ size: "tiny", seed: 11 }));
+      const other = await OnnxImageEncoder.open(file, { checkRecord: record });
+      try {
+        expect(other.loaded).toBe(true); // checked now, so loaded
+        const sha = createHash("sha256").update(readFileSync(file)).digest("hex");
+        expect(other.modelSha256).toBe(sha);
+        expect(JSON.parse(readFileSync(record, "utf8")).sha256).toBe(sha);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it("should remember nothing of a model that fails its check, and refuse it on every open", async () => {
+      const file = path.join(tmp, "masked-remembered.onnx");
+      const record = path.join(tmp, "masked-check.json");
+      writeFileSync(file, generateVitMae({ size: "tiny", masking: true }));
+      for (let i = 0; i < 2; i++) await expect(OnnxImageEncoder.open(file, { checkRecord: record })).rejects.toBeInstanceOf(ModelFormatError);
+      expect(existsSync(record)).toBe(false);
+    });
+
+    it("should ignore a damaged record and check the model in full", async () => {
+      const record = path.join(tmp, "damaged-check.json");
+      writeFileSync(record, "{ not json");
+      const encoder = await OnnxImageEncoder.open(MODEL, { checkRecord: record });
+      try {
+        expect(encoder.loaded).toBe(true);
+        expect(JSON.parse(readFileSync(record, "utf8")).dimension).toBe(32);
+      } finally {
+        await encoder.close();
+      }
+    });
+  });
+
   it("should report a missing model as unavailable", async () => {
     await expect(OnnxImageEncoder.open(path.join(tmp, "nope.onnx"))).rejects.toBeInstanceOf(UnavailableError);
   });

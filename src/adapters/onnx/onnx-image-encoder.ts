@@ -20,7 +20,7 @@
  * rejects only its own call.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { access, stat } from "node:fs/promises";
+import { access, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InferenceSession } from "onnxruntime-node";
@@ -70,6 +70,57 @@ export interface OnnxImageEncoderOptions {
    * serving process then holds the model only while images arrive. Default 0: kept for ever.
    */
   readonly idleMs?: number;
+  /**
+   * A file that remembers this model's last full check (file stamp, checksum, output size). When it
+   * describes the file as it is now, `open` skips the checksum and the trial runs and leaves the model
+   * resting: the first image loads it. A server with an installed model then starts as fast as one
+   * without (BENCHMARKS.md, "startup"). Left out: every open checks the model in full.
+   */
+  readonly checkRecord?: string;
+}
+
+/** What `checkRecord` keeps of a model that passed its full check. */
+interface ModelCheck {
+  readonly format: 1;
+  readonly path: string;
+  /** fileStamp of the file checked. */
+  readonly stamp: string;
+  readonly preprocessing: ImagePreprocessing;
+  readonly tokens: number;
+  readonly sha256: string;
+  readonly dimension: number;
+  readonly fixedBatch: number | null;
+}
+
+/** The record's check when it is of this file as it is now, checked the way it would be now; else null. */
+async function knownCheck(file: string, now: Omit<ModelCheck, "sha256" | "dimension" | "fixedBatch">, manifest: ModelManifest | null): Promise<ModelCheck | null> {
+  let check: ModelCheck;
+  try {
+    check = JSON.parse(await readFile(file, "utf8")) as ModelCheck;
+  } catch {
+    return null; // none yet, or unreadable: the full check writes a new one
+  }
+  const same =
+    check.format === 1 &&
+    check.path === now.path &&
+    check.stamp === now.stamp &&
+    check.tokens === now.tokens &&
+    JSON.stringify(check.preprocessing) === JSON.stringify(now.preprocessing) &&
+    typeof check.sha256 === "string" &&
+    Number.isInteger(check.dimension) &&
+    check.dimension > 0 &&
+    (!manifest || manifest.model.sha256 === check.sha256);
+  return same ? check : null;
+}
+
+/** Writes the record (whole or not at all); a data folder that cannot take it only costs the next start a full check. */
+async function rememberCheck(file: string, check: ModelCheck): Promise<void> {
+  try {
+    await writeFile(`${file}.tmp`, `${JSON.stringify(check, null, 2)}\n`);
+    await rename(`${file}.tmp`, file);
+  } catch {
+    // read-only or missing folder: nothing remembered
+  }
 }
 
 interface OutputTensor {
@@ -174,10 +225,11 @@ class ModelSession {
     private readonly modelPath: string,
     private readonly options: InferenceSession.SessionOptions,
     private stamp: string,
-    first: ModelProcess,
+    first: ModelProcess | undefined,
     private readonly idleMs: number,
   ) {
-    this.attach(first);
+    if (first) this.attach(first);
+    else this.resting = true;
   }
 
   /** Whether the model's process is running now (false while it rests or is down). */
@@ -197,8 +249,15 @@ class ModelSession {
     return this.running?.inputMetadata ?? [];
   }
 
-  static async create(modelPath: string, options: InferenceSession.SessionOptions, idleMs = 0): Promise<ModelSession> {
-    const stamp = await fileStamp(modelPath);
+  /** A session on a model that passed its full check before (`checkRecord`): resting until the first run. */
+  static resting(modelPath: string, options: InferenceSession.SessionOptions, stamp: string, idleMs: number, sha256: string): ModelSession {
+    const session = new ModelSession(modelPath, options, stamp, undefined, idleMs);
+    session.modelSha256 = sha256;
+    return session;
+  }
+
+  static async create(modelPath: string, options: InferenceSession.SessionOptions, idleMs = 0, stamp?: string): Promise<ModelSession> {
+    stamp ??= await fileStamp(modelPath);
     let thread: ModelProcess;
     try {
       thread = await startProcess(modelPath, options);
@@ -428,17 +487,28 @@ export class OnnxImageEncoder implements ImageEncoder {
     }
     const manifest = await manifestOf(modelPath);
     const threads = options.threads ?? 0;
-    const [modelSha256, session] = await Promise.all([
-      sha256File(modelPath),
-      ModelSession.create(modelPath, {
-        executionProviders: ["cpu"],
-        graphOptimizationLevel: "all",
-        executionMode: "sequential",
-        interOpNumThreads: 1,
-        ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-        ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
-      }, options.idleMs ?? 0),
-    ]);
+    const sessionOptions: InferenceSession.SessionOptions = {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+      interOpNumThreads: 1,
+      ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+      ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
+    };
+    const base = options.preprocessor ?? new SharpImagePreprocessor({ maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000 });
+    const preprocessor = manifest ? base.withPreprocessing(manifest.preprocessing) : base;
+    const tokens = manifest ? expectedTokens(manifest.architecture) : UNMASKED_SEQUENCE_LENGTH;
+    const modelId = options.modelId ?? path.basename(modelPath).replace(/\.onnx$/i, "");
+    const batchSize = Math.max(1, options.batchSize ?? 8);
+    const idleMs = options.idleMs ?? 0;
+    const now = { format: 1 as const, path: path.resolve(modelPath), stamp: await fileStamp(modelPath), preprocessing: preprocessor.preprocessing, tokens };
+    const known = options.checkRecord ? await knownCheck(options.checkRecord, now, manifest) : null;
+    if (known) {
+      const fixed = known.fixedBatch ?? undefined;
+      const session = ModelSession.resting(modelPath, sessionOptions, now.stamp, idleMs, known.sha256);
+      return new OnnxImageEncoder(session, preprocessor, fixed ?? batchSize, known.dimension, modelId, known.sha256, fixed);
+    }
+    const [modelSha256, session] = await Promise.all([sha256File(modelPath), ModelSession.create(modelPath, sessionOptions, idleMs, now.stamp)]);
     session.modelSha256 = modelSha256;
     try {
       if (manifest && manifest.model.sha256 !== modelSha256) {
@@ -447,19 +517,9 @@ export class OnnxImageEncoder implements ImageEncoder {
             `the model file was replaced or damaged. Run \`vitrine model fetch\` again to install a model with its manifest.`,
         );
       }
-      const base = options.preprocessor ?? new SharpImagePreprocessor({ maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000 });
-      const preprocessor = manifest ? base.withPreprocessing(manifest.preprocessing) : base;
-      const tokens = manifest ? expectedTokens(manifest.architecture) : UNMASKED_SEQUENCE_LENGTH;
       const { dimension, fixedBatch } = await validate(session, modelPath, preprocessor.preprocessing, tokens);
-      return new OnnxImageEncoder(
-        session,
-        preprocessor,
-        fixedBatch ?? Math.max(1, options.batchSize ?? 8),
-        dimension,
-        options.modelId ?? path.basename(modelPath).replace(/\.onnx$/i, ""),
-        modelSha256,
-        fixedBatch,
-      );
+      if (options.checkRecord) await rememberCheck(options.checkRecord, { ...now, sha256: modelSha256, dimension, fixedBatch: fixedBatch ?? null });
+      return new OnnxImageEncoder(session, preprocessor, fixedBatch ?? batchSize, dimension, modelId, modelSha256, fixedBatch);
     } catch (e) {
       await session.release();
       throw e;
