@@ -1,5 +1,6 @@
 /** Global object ids (Relay): base64 of "Type:internalID", decoded back for lookups. */
 import { InvalidInputError, NotFoundError } from "../domain/errors.ts";
+import { isUuid } from "../domain/uuid.ts";
 
 export type NodeTypeName = "Artwork" | "Artist";
 
@@ -7,14 +8,13 @@ export function toGlobalId(type: NodeTypeName, internalId: string): string {
   return Buffer.from(`${type}:${internalId}`).toString("base64url");
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Decodes a global id (or accepts a bare internalID); null when it is neither. */
 export function parseGlobalId(id: string): { type: NodeTypeName | null; internalId: string } | null {
-  if (UUID.test(id)) return { type: null, internalId: id.toLowerCase() };
+  if (isUuid(id)) return { type: null, internalId: id.toLowerCase() };
   const decoded = Buffer.from(id, "base64url").toString("utf8");
   const m = /^(Artwork|Artist):(.+)$/.exec(decoded);
-  if (!m || !UUID.test(m[2])) return null;
+  if (!m || !isUuid(m[2])) return null;
   return { type: m[1] as NodeTypeName, internalId: m[2].toLowerCase() };
 }
 

@@ -1,8 +1,8 @@
 /** ApiKeyStore on Prisma. */
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { ApiKeyRecord, ApiKeyRole, ApiKeyStore } from "../../ports/api-key-store.port.ts";
+import { isUuid } from "../../domain/uuid.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toRecord(r: { id: string; label: string; role: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiKeyRecord {
   return { id: r.id, label: r.label, role: r.role as ApiKeyRole, prefix: r.prefix, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt };
@@ -25,7 +25,7 @@ export class PrismaApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(idOrPrefix: string): Promise<boolean> {
-    const where = UUID.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
+    const where = isUuid(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
     const { count } = await this.prisma.apiKey.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: new Date() } });
     return count > 0;
   }

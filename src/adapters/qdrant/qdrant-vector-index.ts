@@ -21,6 +21,7 @@
 import { QdrantClient, QdrantClientResourceExhaustedError, QdrantClientTimeoutError, type Schemas } from "@qdrant/js-client-rest";
 import type { QdrantConfig } from "../../config/config.ts";
 import { UnavailableError } from "../../domain/errors.ts";
+import { isUuid } from "../../domain/uuid.ts";
 import type {
   CollectionInfo,
   GroupQuery,
@@ -62,8 +63,6 @@ const PAYLOAD_INDEXES: readonly (readonly [string, Schemas["PayloadSchemaType"]]
   ["embeddingVersion", "keyword"],
   [GROUP_KEY, "keyword"],
 ];
-/** The id forms Qdrant accepts as strings are UUIDs; it answers with the lower-case hyphenated form. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Connection-level failures worth retrying (undici puts them in `cause.code`). */
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
 
@@ -139,7 +138,8 @@ export class QdrantVectorIndex implements VectorIndex {
     this.assertOpen();
     for (let i = 0; i < points.length; i += UPSERT_BATCH) {
       const batch = points.slice(i, i + UPSERT_BATCH).map((p) => {
-        if (!UUID.test(p.id)) throw new Error(`Qdrant point ids must be UUIDs; got "${p.id}".`);
+        // the id forms Qdrant accepts as strings are UUIDs; it answers with the lower-case hyphenated form
+        if (!isUuid(p.id)) throw new Error(`Qdrant point ids must be UUIDs; got "${p.id}".`);
         const payload = { ...p.payload, artistKeys: [...p.payload.artistKeys], [GROUP_KEY]: groupKeyOf(p.id.toLowerCase(), p.payload) };
         return { id: p.id, vector: Array.from(p.vector), payload };
       });
@@ -393,7 +393,7 @@ function vectorSize(name: string, info: Schemas["CollectionInfo"]): number {
 
 /** Valid point ids (lower-cased); anything else cannot be stored in Qdrant. */
 function pointIds(ids: readonly string[] | undefined): string[] {
-  return (ids ?? []).filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
+  return (ids ?? []).filter(isUuid).map((id) => id.toLowerCase());
 }
 
 /**
