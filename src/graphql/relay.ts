@@ -8,7 +8,6 @@ export function toGlobalId(type: NodeTypeName, internalId: string): string {
   return Buffer.from(`${type}:${internalId}`).toString("base64url");
 }
 
-
 /** Decodes a global id (or accepts a bare internalID); null when it is neither. */
 export function parseGlobalId(id: string): { type: NodeTypeName | null; internalId: string } | null {
   if (isUuid(id)) return { type: null, internalId: id.toLowerCase() };

@@ -1,7 +1,7 @@
 /**
  * The store's row loads by id (one SQL statement with an array of ids, not Prisma's `in` list), on both
- * stores: rows in the order asked, null for an id with no work (or that cannot be one), credits in
- * credit order with their artists whole, images where there are some.
+ * stores: rows in the order asked, null for an id with no work (or that cannot be one), credits and
+ * provenance in their order with every field, images where there are some.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaCatalogueStore } from "../../src/adapters/prisma/prisma-catalogue-store.ts";
@@ -26,6 +26,7 @@ describe.each(STORE_KINDS)("rows by id (%s store)", (kind) => {
       widthCm: 40.5,
       medium: "Oil on canvas",
       artists: [{ artistId: ada, role: "after" }, { artistId: berthe }],
+      provenance: [{ owner: "First Owner", yearStart: 1920, method: "sale", text: "First Owner, Paris, 1920" }, { text: "Gift to the museum, 1950" }],
     });
     b = await t.app.services.catalogue.createArtwork({ title: "Untitled" });
   });
@@ -51,5 +52,12 @@ describe.each(STORE_KINDS)("rows by id (%s store)", (kind) => {
     expect(credits[0][0].artist).toMatchObject({ key: expect.any(String), name: "Ada Second", birthYear: 1860, nationality: "French", deathYear: null });
     expect(credits.slice(1)).toEqual([[], []]);
     expect(await store.imagesByArtworkIds([a, "nope"])).toEqual([null, null]);
+    const provenance = await store.provenanceByArtworkIds([b, a, "nope"]);
+    expect(provenance[0]).toEqual([]);
+    expect(provenance[1]).toMatchObject([
+      { position: 0, owner: "First Owner", yearStart: 1920, yearEnd: null, method: "sale", text: "First Owner, Paris, 1920" },
+      { position: 1, owner: null, text: "Gift to the museum, 1950" },
+    ]);
+    expect(provenance[2]).toEqual([]);
   });
 });

@@ -256,8 +256,8 @@ class ModelSession {
     return session;
   }
 
-  static async create(modelPath: string, options: InferenceSession.SessionOptions, idleMs = 0, stamp?: string): Promise<ModelSession> {
-    stamp ??= await fileStamp(modelPath);
+  /** Starts the model's process on the file whose stamp is `stamp` (read before its checksum). */
+  static async create(modelPath: string, options: InferenceSession.SessionOptions, idleMs: number, stamp: string): Promise<ModelSession> {
     let thread: ModelProcess;
     try {
       thread = await startProcess(modelPath, options);

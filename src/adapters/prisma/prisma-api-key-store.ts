@@ -3,7 +3,6 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { ApiKeyRecord, ApiKeyRole, ApiKeyStore } from "../../ports/api-key-store.port.ts";
 import { isUuid } from "../../domain/uuid.ts";
 
-
 function toRecord(r: { id: string; label: string; role: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiKeyRecord {
   return { id: r.id, label: r.label, role: r.role as ApiKeyRole, prefix: r.prefix, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt };
 }
